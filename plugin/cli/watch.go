@@ -2,22 +2,31 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
 // WatchOptions holds the flags of `kubectl initwait watch`; `up` and
 // `compare` build one directly to stream the timeline of what they deployed.
-// (Work in progress: Run is being written.)
 type WatchOptions struct {
 	ConfigFlags *genericclioptions.ConfigFlags
 	genericiooptions.IOStreams
 
-	// Namespace is filled by Complete from the flags.
+	// Namespace is filled by Complete from the flags when empty.
 	Namespace string
 	// Target is TYPE/NAME or NAME (a Deployment); empty when Selector is set.
 	Target string
@@ -35,6 +44,13 @@ type WatchOptions struct {
 	Output string
 	// Color is auto, always or never.
 	Color string
+	// NoSummary leaves out the summary printed at the end.
+	NoSummary bool
+
+	// Clients and Now are set by Complete; tests may set them instead.
+	Clients stream.Clients
+	Now     func() time.Time
+	Getenv  func(string) string
 }
 
 // NewWatchOptions returns WatchOptions with the defaults of the watch command.
@@ -42,9 +58,173 @@ func NewWatchOptions(flags *genericclioptions.ConfigFlags, streams genericioopti
 	return &WatchOptions{ConfigFlags: flags, IOStreams: streams, Until: "never", Color: "auto"}
 }
 
-// Run streams the timeline until ctx ends, Until is met or Timeout passes.
-func (o *WatchOptions) Run(ctx context.Context) error {
-	return fmt.Errorf("watch: not implemented yet")
+// NewWatchCmd builds `kubectl initwait watch`.
+func NewWatchCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewWatchOptions(flags, streams)
+	cmd := &cobra.Command{
+		Use:   "watch [TYPE/]NAME | -l SELECTOR",
+		Short: "Stream pod STATUS transitions, init-container logs and events as one timeline",
+		Long: `Stream one ordered timeline for every pod of a workload, including pods that appear later:
+STATUS transitions exactly as kubectl get pods prints them (annotated with the blocking init
+container and the back-off kubectl hides), the log lines of every init-container instance, and
+the events of the pods, their ReplicaSet and Deployment. On exit it prints a summary per pod.`,
+		Example: `  # Follow a Deployment's pods until Ctrl-C
+  kubectl initwait watch webapp -n demo
+
+  # Stop with exit 0 once every pod is Ready, or exit 1 after 2 minutes
+  kubectl initwait watch deployment/webapp --until ready --timeout 2m
+
+  # A pod, a StatefulSet, a Job, or any selector; app containers' logs too
+  kubectl initwait watch pod/webapp-7cc6d9f8b-x2x9q --all-containers
+  kubectl initwait watch -l app.kubernetes.io/part-of=initwait-demo -o json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return o.Run(ctx)
+		},
+	}
+	o.AddFlags(cmd)
+	return cmd
 }
 
-var _ = cobra.Command{}
+// AddFlags registers the timeline flags shared by watch and up.
+func (o *WatchOptions) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.Selector, "selector", "l", o.Selector, "Label selector of the pods to follow (instead of a target)")
+	f.StringArrayVarP(&o.Containers, "container", "c", o.Containers, "Container whose logs to show (repeatable); default: all init containers")
+	f.BoolVar(&o.AllContainers, "all-containers", o.AllContainers, "Also show the app containers' logs")
+	f.StringVar(&o.Until, "until", o.Until, "When to stop: never, or ready (every pod Ready → exit 0)")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up after this long with exit 1 (0: no limit)")
+	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (coloured text) or json (JSON lines)")
+	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto, always or never (NO_COLOR is honoured for auto)")
+}
+
+// Complete fills the namespace, target and clients from flags and args.
+func (o *WatchOptions) Complete(args []string) error {
+	if len(args) == 1 {
+		o.Target = args[0]
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Namespace == "" {
+		ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+		if err != nil {
+			return fmt.Errorf("reading kubeconfig: %w", err)
+		}
+		o.Namespace = ns
+	}
+	if o.Clients.Kube != nil {
+		return nil
+	}
+	cfg, err := o.ConfigFlags.ToRESTConfig()
+	if err != nil {
+		return fmt.Errorf("reading kubeconfig: %w", err)
+	}
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	tables, err := source.NewRESTPodTables(cfg, o.Namespace)
+	if err != nil {
+		return err
+	}
+	o.Clients = stream.Clients{Kube: kube, Tables: tables, Logs: source.ClientLogStreamer{Client: kube}}
+	return nil
+}
+
+// Validate checks the flags without contacting the cluster.
+func (o *WatchOptions) Validate() error {
+	if (o.Target == "") == (o.Selector == "") {
+		return errors.New("give a target (NAME, deployment/NAME, pod/NAME, statefulset/NAME, job/NAME) or -l SELECTOR, not both")
+	}
+	if o.Target != "" {
+		if _, _, err := source.ParseTarget(o.Target); err != nil {
+			return err
+		}
+	}
+	switch stream.Until(o.Until) {
+	case stream.UntilNever, stream.UntilReady:
+	default:
+		return fmt.Errorf("invalid --until %q: use never or ready", o.Until)
+	}
+	if o.Timeout < 0 {
+		return fmt.Errorf("invalid --timeout %s: must not be negative", o.Timeout)
+	}
+	switch o.Output {
+	case "", "json":
+	default:
+		return fmt.Errorf("invalid --output %q: use json or leave it empty", o.Output)
+	}
+	_, err := render.ParseColorMode(o.Color)
+	return err
+}
+
+// summarySink is a Sink that can also print the end-of-watch summary.
+type summarySink interface {
+	timeline.Sink
+	Summary(now time.Time, pods []timeline.PodSummary) error
+}
+
+// Run streams the timeline until ctx ends, Until is met or Timeout passes.
+func (o *WatchOptions) Run(ctx context.Context) error {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	target, err := source.Resolve(ctx, o.Clients.Kube, o.Namespace, o.Target, o.Selector)
+	if err != nil {
+		return err
+	}
+	var sink summarySink
+	if o.Output == "json" {
+		sink = render.NewJSON(o.Out)
+	} else {
+		mode, _ := render.ParseColorMode(o.Color)
+		getenv := o.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		sink = render.NewText(o.Out, render.UseColor(mode, o.Out, getenv))
+	}
+	runCtx := ctx
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	cfg := stream.Config{Target: target, Until: stream.Until(o.Until), Now: o.Now,
+		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
+	res, err := stream.Run(runCtx, o.Clients, cfg, sink)
+	if err != nil {
+		return err
+	}
+	if !o.NoSummary {
+		if err := sink.Summary(o.Now(), res.Summary); err != nil {
+			return err
+		}
+	}
+	if res.Ready || stream.Until(o.Until) != stream.UntilReady && ctx.Err() != nil {
+		return nil
+	}
+	if errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		return fmt.Errorf("timed out after %s waiting for %s: %s", o.Timeout, target.Description, res.NotReady())
+	}
+	if ctx.Err() != nil && stream.Until(o.Until) == stream.UntilReady {
+		return fmt.Errorf("interrupted before %s was ready: %s", target.Description, res.NotReady())
+	}
+	return nil
+}
+
+func init() {
+	extraCommands = append(extraCommands, NewWatchCmd)
+}

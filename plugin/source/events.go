@@ -1,0 +1,153 @@
+package source
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
+)
+
+// Events watches the events of individual objects, selected on the server
+// by involvedObject.uid so that the cost follows the target, and emits each
+// event once and again whenever its count grows.
+type Events struct {
+	Client    kubernetes.Interface
+	Namespace string
+	Emit      func(timeline.Entry)
+	// RetryDelay is the pause between failed re-lists (default 1s).
+	RetryDelay time.Duration
+
+	mu       sync.Mutex
+	counter  timeline.EventCounter
+	watching map[types.UID]bool
+	wg       sync.WaitGroup
+}
+
+// Follow starts watching ref's events unless they are watched already.
+func (e *Events) Follow(ctx context.Context, ref ObjectRef) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.watching == nil {
+		e.watching = map[types.UID]bool{}
+	}
+	if ref.UID == "" || e.watching[ref.UID] {
+		return
+	}
+	e.watching[ref.UID] = true
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.run(ctx, ref)
+	}()
+}
+
+// Wait blocks until every watch has returned.
+func (e *Events) Wait() { e.wg.Wait() }
+
+func (e *Events) run(ctx context.Context, ref ObjectRef) {
+	sel := fields.OneTermEqualSelector("involvedObject.uid", string(ref.UID)).String()
+	api := e.Client.CoreV1().Events(e.Namespace)
+	delay := e.RetryDelay
+	if delay == 0 {
+		delay = time.Second
+	}
+	for ctx.Err() == nil {
+		list, err := api.List(ctx, metav1.ListOptions{FieldSelector: sel})
+		if err != nil {
+			if apierrors.IsForbidden(err) {
+				e.notice(ref, APIError(err, "list", "events", e.Namespace).Error()+"; events are left out")
+				return
+			}
+			sleep(ctx, delay)
+			continue
+		}
+		items := list.Items
+		sort.SliceStable(items, func(i, j int) bool { return eventTime(&items[i]).Before(eventTime(&items[j])) })
+		for i := range items {
+			e.observe(&items[i], true)
+		}
+		lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			o.AllowWatchBookmarks = true
+			return api.Watch(ctx, o)
+		}}
+		rw, err := watchtools.NewRetryWatcherWithContext(ctx, list.ResourceVersion, lw)
+		if err != nil {
+			sleep(ctx, delay)
+			continue
+		}
+		for ev := range rw.ResultChan() {
+			if ev.Type == watch.Added || ev.Type == watch.Modified {
+				if ce, ok := ev.Object.(*corev1.Event); ok {
+					e.observe(ce, false)
+				}
+			}
+			if ev.Type == watch.Error {
+				break // 410 Gone or a fatal error: list again
+			}
+		}
+		rw.Stop()
+	}
+}
+
+func (e *Events) observe(ev *corev1.Event, backfill bool) {
+	count := ev.Count
+	if ev.Series != nil && ev.Series.Count > count {
+		count = ev.Series.Count
+	}
+	e.mu.Lock()
+	show := e.counter.Observe(ev.Namespace+"/"+ev.Name, count)
+	e.mu.Unlock()
+	if !show {
+		return
+	}
+	entry := timeline.Entry{Time: eventTime(ev), Kind: timeline.KindEvent, Namespace: ev.Namespace, Backfill: backfill,
+		Event: &timeline.EventInfo{Type: ev.Type, Reason: ev.Reason, Message: ev.Message, Count: max(count, 1),
+			Object: strings.ToLower(ev.InvolvedObject.Kind) + "/" + ev.InvolvedObject.Name}}
+	if ev.InvolvedObject.Kind == "Pod" {
+		entry.Pod = ev.InvolvedObject.Name
+	}
+	e.Emit(entry)
+}
+
+func (e *Events) notice(ref ObjectRef, msg string) {
+	e.Emit(timeline.Entry{Time: time.Now(), Kind: timeline.KindNotice, Namespace: e.Namespace, Notice: ref.String() + ": " + msg})
+}
+
+// eventTime is the newest time an event carries.
+func eventTime(ev *corev1.Event) time.Time {
+	t := ev.LastTimestamp.Time
+	if ev.Series != nil && ev.Series.LastObservedTime.After(t) {
+		t = ev.Series.LastObservedTime.Time
+	}
+	if ev.EventTime.After(t) {
+		t = ev.EventTime.Time
+	}
+	if t.IsZero() {
+		t = ev.FirstTimestamp.Time
+	}
+	if t.IsZero() {
+		t = ev.CreationTimestamp.Time
+	}
+	return t
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}

@@ -1,0 +1,237 @@
+package source
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
+)
+
+// LogStreamer opens a pod's log stream.
+type LogStreamer interface {
+	Stream(ctx context.Context, ns, pod string, opts *corev1.PodLogOptions) (io.ReadCloser, error)
+}
+
+// ClientLogStreamer implements LogStreamer with a clientset.
+type ClientLogStreamer struct{ Client kubernetes.Interface }
+
+// Stream opens GET pods/log.
+func (c ClientLogStreamer) Stream(ctx context.Context, ns, pod string, opts *corev1.PodLogOptions) (io.ReadCloser, error) {
+	return c.Client.CoreV1().Pods(ns).GetLogs(pod, opts).Stream(ctx)
+}
+
+// LogSelection says which containers' logs to follow.
+type LogSelection struct {
+	// Names picks containers by name; empty means all init containers.
+	Names []string
+	// All adds the app containers.
+	All bool
+}
+
+func (s LogSelection) wants(name string, init bool) bool {
+	if len(s.Names) > 0 {
+		for _, n := range s.Names {
+			if n == name {
+				return true
+			}
+		}
+		return s.All && !init
+	}
+	return init || s.All
+}
+
+// Logs follows every instance of the selected containers of the pods it is
+// told about, identified by container ID, and emits each line exactly once:
+// while an instance runs its log is followed; once it has ended its log is
+// read again (as current or as previous) from the last line printed, which
+// also recovers the lines of an instance that ended before it was seen.
+type Logs struct {
+	Streamer  LogStreamer
+	Select    LogSelection
+	Emit      func(timeline.Entry)
+	Namespace string
+	// RetryDelay is the pause before re-opening a stream that broke (default 1s).
+	RetryDelay time.Duration
+
+	mu        sync.Mutex
+	pods      map[types.UID]*corev1.Pod
+	instances map[string]bool // container IDs being or done being followed
+	wg        sync.WaitGroup
+}
+
+// instanceState is where a container instance stands in the latest pod.
+type instanceState int
+
+const (
+	instanceGone instanceState = iota
+	instanceRunning
+	instanceEnded    // the container's current instance, terminated
+	instancePrevious // the instance before the current one
+)
+
+// Update takes the latest version of a pod and starts followers for
+// instances not seen before. Call Wait after ctx ends.
+func (l *Logs) Update(ctx context.Context, pod *corev1.Pod, deleted bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pods == nil {
+		l.pods, l.instances = map[types.UID]*corev1.Pod{}, map[string]bool{}
+	}
+	if deleted {
+		delete(l.pods, pod.UID)
+		return
+	}
+	l.pods[pod.UID] = pod
+	for _, c := range containerInstances(pod) {
+		if !l.Select.wants(c.name, c.init) || l.instances[c.id] {
+			continue
+		}
+		l.instances[c.id] = true
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			l.follow(ctx, pod.UID, pod.Name, c)
+		}()
+	}
+}
+
+// Wait blocks until every follower has returned.
+func (l *Logs) Wait() { l.wg.Wait() }
+
+type instance struct {
+	name, id string
+	init     bool
+}
+
+// containerInstances lists the instances the pod status names: each
+// container's current one (once it has started) and its previous one.
+func containerInstances(p *corev1.Pod) []instance {
+	var out []instance
+	add := func(list []corev1.ContainerStatus, init bool) {
+		for _, cs := range list {
+			if t := cs.LastTerminationState.Terminated; t != nil && t.ContainerID != "" {
+				out = append(out, instance{cs.Name, t.ContainerID, init})
+			}
+			if cs.ContainerID != "" && (cs.State.Running != nil || cs.State.Terminated != nil) {
+				out = append(out, instance{cs.Name, cs.ContainerID, init})
+			}
+		}
+	}
+	add(p.Status.InitContainerStatuses, true)
+	add(p.Status.ContainerStatuses, false)
+	return out
+}
+
+func (l *Logs) state(uid types.UID, c instance) instanceState {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p := l.pods[uid]
+	if p == nil {
+		return instanceGone
+	}
+	for _, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+		for _, cs := range list {
+			if cs.Name != c.name {
+				continue
+			}
+			switch {
+			case cs.ContainerID == c.id && cs.State.Running != nil:
+				return instanceRunning
+			case cs.ContainerID == c.id:
+				return instanceEnded
+			case cs.LastTerminationState.Terminated != nil && cs.LastTerminationState.Terminated.ContainerID == c.id:
+				return instancePrevious
+			}
+		}
+	}
+	return instanceGone
+}
+
+// follow prints one instance's log until the instance has ended and its
+// last line is printed, the instance is gone, or ctx ends.
+func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance) {
+	var cur timeline.LogCursor
+	delay := l.RetryDelay
+	if delay == 0 {
+		delay = time.Second
+	}
+	failures := 0
+	for ctx.Err() == nil {
+		st := l.state(uid, c)
+		if st == instanceGone {
+			return
+		}
+		opts := &corev1.PodLogOptions{Container: c.name, Timestamps: true,
+			Follow: st == instanceRunning, Previous: st == instancePrevious}
+		if last := cur.Last(); !last.IsZero() {
+			opts.SinceTime = &metav1.Time{Time: last}
+		}
+		err := l.read(ctx, pod, c, opts, &cur)
+		if st != instanceRunning && err == nil {
+			return // a complete read of an ended instance
+		}
+		if err != nil {
+			failures++
+			if st != instanceRunning && failures >= 5 {
+				return // the runtime no longer has this instance's log
+			}
+		} else {
+			failures = 0
+		}
+		// A followed stream ends when the instance ends or the connection
+		// drops; either way look at the pod again and read on from cur. The
+		// pod's status may lag the end of the stream by a moment.
+		wait := delay
+		if err == nil {
+			wait = min(delay, 250*time.Millisecond)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+	rc, err := l.Streamer.Stream(ctx, l.Namespace, pod, opts)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	cur.StartPass()
+	br := bufio.NewReaderSize(rc, 64*1024)
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			l.line(pod, c, strings.TrimRight(line, "\r\n"), cur)
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor) {
+	stamp, text, _ := strings.Cut(raw, " ")
+	ts, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil { // not a timestamped line: keep it whole
+		ts, text = time.Now(), raw
+	} else if !cur.Admit(ts) {
+		return
+	}
+	l.Emit(timeline.Entry{Time: ts, Kind: timeline.KindLog, Namespace: l.Namespace, Pod: pod,
+		Log: &timeline.LogInfo{Container: c.name, ContainerID: c.id, Init: c.init, Line: text}})
+}

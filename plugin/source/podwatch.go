@@ -1,0 +1,162 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+)
+
+// PodWatch follows the pod Table of a target: one list, then a watch that
+// client-go's RetryWatcher resumes after expiry, dropped connections and
+// API-server restarts. When the resourceVersion is too old (410 Gone) it
+// lists again and reports only what changed meanwhile.
+type PodWatch struct {
+	Tables PodTables
+	Target Target
+	// OnRow is called for every added or changed row, and with deleted=true
+	// for a pod that is gone. Calls come from one goroutine.
+	OnRow func(row PodRow, deleted bool)
+	// OnSynced is called after each (re)list has been delivered.
+	OnSynced func(pods int)
+	// RetryDelay is the pause between failed re-lists (default 1s).
+	RetryDelay time.Duration
+
+	known map[types.UID]PodRow
+}
+
+func (w *PodWatch) opts() metav1.ListOptions {
+	return metav1.ListOptions{LabelSelector: w.Target.LabelSelector, FieldSelector: w.Target.FieldSelector}
+}
+
+// Run lists and watches until ctx ends. Only the first list's error is
+// returned (a target that cannot be listed is bad input); later failures
+// are retried.
+func (w *PodWatch) Run(ctx context.Context) error {
+	w.known = map[types.UID]PodRow{}
+	rv, err := w.relist(ctx)
+	if err != nil {
+		return APIError(err, "list", "pods", w.Target.Namespace)
+	}
+	delay := w.RetryDelay
+	if delay == 0 {
+		delay = time.Second
+	}
+	for ctx.Err() == nil {
+		if rv == "" {
+			if rv, err = w.relist(ctx); err != nil {
+				select {
+				case <-ctx.Done():
+				case <-time.After(delay):
+				}
+				continue
+			}
+		}
+		rv, err = w.watch(ctx, rv)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relist lists the pods, reports changes against what is known, and returns
+// the list's resourceVersion.
+func (w *PodWatch) relist(ctx context.Context) (string, error) {
+	rows, rv, err := w.Tables.List(ctx, w.opts())
+	if err != nil {
+		return "", err
+	}
+	seen := make(map[types.UID]bool, len(rows))
+	for _, r := range rows {
+		seen[r.Pod.UID] = true
+		w.deliver(r, false)
+	}
+	for uid, r := range w.known {
+		if !seen[uid] {
+			w.deliver(r, true)
+		}
+	}
+	if w.OnSynced != nil {
+		w.OnSynced(len(rows))
+	}
+	return rv, nil
+}
+
+func (w *PodWatch) deliver(r PodRow, deleted bool) {
+	if deleted {
+		delete(w.known, r.Pod.UID)
+	} else {
+		w.known[r.Pod.UID] = r
+	}
+	w.OnRow(r, deleted)
+}
+
+// watch consumes one RetryWatcher until it ends; it returns the empty
+// resourceVersion when a re-list is needed.
+func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
+	lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+		opts := w.opts()
+		opts.ResourceVersion = o.ResourceVersion
+		opts.AllowWatchBookmarks = true
+		opts.TimeoutSeconds = o.TimeoutSeconds
+		return w.Tables.Watch(ctx, opts)
+	}}
+	rw, err := watchtools.NewRetryWatcherWithContext(ctx, rv, lw)
+	if err != nil {
+		return "", err
+	}
+	defer rw.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return "", nil
+		case ev, ok := <-rw.ResultChan():
+			if !ok {
+				return "", nil
+			}
+			switch ev.Type {
+			case watch.Added, watch.Modified, watch.Deleted:
+				table, err := decodeTable(ev.Object)
+				if err != nil {
+					return "", err
+				}
+				rows, err := tableRows(table)
+				if err != nil {
+					return "", err
+				}
+				for _, r := range rows {
+					w.deliver(r, ev.Type == watch.Deleted)
+				}
+			case watch.Error:
+				status := apierrors.FromObject(ev.Object)
+				if apierrors.IsGone(status) || apierrors.IsResourceExpired(status) || statusCode(status) == http.StatusGone {
+					return "", nil
+				}
+				if apierrors.IsForbidden(status) {
+					return "", APIError(status, "watch", "pods", w.Target.Namespace)
+				}
+				return "", nil
+			}
+		}
+	}
+}
+
+func statusCode(err error) int32 {
+	if s, ok := err.(apierrors.APIStatus); ok {
+		return s.Status().Code
+	}
+	return 0
+}
+
+// String describes the watch for messages.
+func (w *PodWatch) String() string {
+	return fmt.Sprintf("pods of %s in %s", w.Target.Description, w.Target.Namespace)
+}
