@@ -71,7 +71,7 @@ func run(m *testing.M) int {
 }
 
 // newNamespace creates a namespace for one test and deletes it when the test ends.
-func newNamespace(t *testing.T, prefix string) string {
+func newNamespace(t testing.TB, prefix string) string {
 	t.Helper()
 	name := prefix + "-" + rand.String(5)
 	ctx := context.Background()
@@ -97,7 +97,7 @@ func newNamespace(t *testing.T, prefix string) string {
 }
 
 // waitFor polls cond every 250ms until it returns true, fails, or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func(ctx context.Context) (bool, error)) {
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func(ctx context.Context) (bool, error)) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -118,7 +118,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func(ctx con
 }
 
 // kubectl runs kubectl (KUBECTL, else the one on PATH) against the test cluster.
-func kubectl(t *testing.T, args ...string) string {
+func kubectl(t testing.TB, args ...string) string {
 	t.Helper()
 	bin := os.Getenv("KUBECTL")
 	if bin == "" {

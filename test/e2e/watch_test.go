@@ -49,7 +49,7 @@ func (r *lineRecorder) snapshot() []string {
 }
 
 // startPlugin runs kubectl-initwait with args and records its stdout.
-func startPlugin(t *testing.T, ctx context.Context, args ...string) (*exec.Cmd, *lineRecorder, *bytes.Buffer) {
+func startPlugin(t testing.TB, ctx context.Context, args ...string) (*exec.Cmd, *lineRecorder, *bytes.Buffer) {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, pluginBin, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
@@ -67,7 +67,7 @@ func startPlugin(t *testing.T, ctx context.Context, args ...string) (*exec.Cmd, 
 	return cmd, rec, &stderr
 }
 
-func jsonLines(t *testing.T, lines []string) []render.JSONLine {
+func jsonLines(t testing.TB, lines []string) []render.JSONLine {
 	t.Helper()
 	var out []render.JSONLine
 	for _, l := range lines {

@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+func TestWatchValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*WatchOptions)
+		err  string
+	}{
+		{"target", func(o *WatchOptions) { o.Target = "webapp" }, ""},
+		{"selector", func(o *WatchOptions) { o.Selector = "app=x" }, ""},
+		{"neither", func(o *WatchOptions) {}, "give a target"},
+		{"both", func(o *WatchOptions) { o.Target, o.Selector = "webapp", "app=x" }, "give a target"},
+		{"bad type", func(o *WatchOptions) { o.Target = "svc/webapp" }, "unsupported target type"},
+		{"bad until", func(o *WatchOptions) { o.Target, o.Until = "webapp", "forever" }, "invalid --until"},
+		{"negative timeout", func(o *WatchOptions) { o.Target, o.Timeout = "webapp", -time.Second }, "must not be negative"},
+		{"bad output", func(o *WatchOptions) { o.Target, o.Output = "webapp", "yaml" }, "invalid --output"},
+		{"bad color", func(o *WatchOptions) { o.Target, o.Color = "webapp", "rainbow" }, "invalid --color"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := NewWatchOptions(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
+			tt.mod(o)
+			err := o.Validate()
+			if tt.err == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestWatchUnreachableClusterIsOneLine(t *testing.T) {
+	streams, _, _, errOut := genericiooptions.NewTestIOStreams()
+	root := NewRootCmd(streams)
+	root.SetArgs([]string{"watch", "webapp", "--server", "https://127.0.0.1:1", "--insecure-skip-tls-verify", "-n", "x"})
+	if err := Execute(root, streams); err == nil {
+		t.Fatal("watch against a closed port succeeded")
+	}
+	got := errOut.String()
+	if !strings.HasPrefix(got, "error: ") || strings.Count(got, "\n") != 1 || !strings.Contains(got, "127.0.0.1:1") {
+		t.Fatalf("stderr = %q, want one error: line naming the server", got)
+	}
+}
