@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -127,20 +128,26 @@ func (o *WatchOptions) Complete(args []string) error {
 	if o.Clients.Kube != nil {
 		return nil
 	}
-	cfg, err := o.ConfigFlags.ToRESTConfig()
+	clients, err := newStreamClients(o.ConfigFlags, o.Namespace)
+	o.Clients = clients
+	return err
+}
+
+// newStreamClients builds the clients of a timeline in namespace ns.
+func newStreamClients(flags *genericclioptions.ConfigFlags, ns string) (stream.Clients, error) {
+	cfg, err := flags.ToRESTConfig()
 	if err != nil {
-		return fmt.Errorf("reading kubeconfig: %w", err)
+		return stream.Clients{}, fmt.Errorf("reading kubeconfig: %w", err)
 	}
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return err
+		return stream.Clients{}, err
 	}
-	tables, err := source.NewRESTPodTables(cfg, o.Namespace)
+	tables, err := source.NewRESTPodTables(cfg, ns)
 	if err != nil {
-		return err
+		return stream.Clients{}, err
 	}
-	o.Clients = stream.Clients{Kube: kube, Tables: tables, Logs: source.ClientLogStreamer{Client: kube}}
-	return nil
+	return stream.Clients{Kube: kube, Tables: tables, Logs: source.ClientLogStreamer{Client: kube}}, nil
 }
 
 // Validate checks the flags without contacting the cluster.
@@ -176,6 +183,18 @@ type summarySink interface {
 	Summary(now time.Time, pods []timeline.PodSummary) error
 }
 
+// newSink returns the JSON-lines or text renderer for out.
+func newSink(output, colorMode string, out io.Writer, getenv func(string) string) summarySink {
+	if output == "json" {
+		return render.NewJSON(out)
+	}
+	mode, _ := render.ParseColorMode(colorMode)
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return render.NewText(out, render.UseColor(mode, out, getenv))
+}
+
 // Run streams the timeline until ctx ends, Until is met or Timeout passes.
 func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.Now == nil {
@@ -185,17 +204,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var sink summarySink
-	if o.Output == "json" {
-		sink = render.NewJSON(o.Out)
-	} else {
-		mode, _ := render.ParseColorMode(o.Color)
-		getenv := o.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
-		sink = render.NewText(o.Out, render.UseColor(mode, o.Out, getenv))
-	}
+	sink := newSink(o.Output, o.Color, o.Out, o.Getenv)
 	runCtx := ctx
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc

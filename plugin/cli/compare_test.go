@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+func TestCompareValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*CompareOptions)
+		err  string
+	}{
+		{"defaults", func(*CompareOptions) {}, ""},
+		{"two variants", func(o *CompareOptions) { o.Variants = []string{"init", "naive", "init"} }, ""},
+		{"unknown variant", func(o *CompareOptions) { o.Variants = []string{"init", "lazy"} }, `unknown variant "lazy"`},
+		{"no variant", func(o *CompareOptions) { o.Variants = nil }, "name at least one"},
+		{"negative delay", func(o *CompareOptions) { o.DBDelay = -time.Second }, "must not be negative"},
+		{"zero timeout", func(o *CompareOptions) { o.Timeout = 0 }, "must be positive"},
+		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, "invalid --output"},
+		{"bad color", func(o *CompareOptions) { o.Color = "red" }, "invalid --color"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &CompareOptions{ConfigFlags: genericclioptions.NewConfigFlags(false), IOStreams: genericiooptions.NewTestIOStreamsDiscard(),
+				Variants: []string{"init", "naive", "waitdb"}, DBDelay: time.Minute, Timeout: time.Minute, Color: "auto"}
+			tt.mod(o)
+			err := o.Validate()
+			if tt.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("error = %v, want %q", err, tt.err)
+			}
+		})
+	}
+}

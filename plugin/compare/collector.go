@@ -1,0 +1,218 @@
+// Package compare measures, from the timeline, what each webapp variant of
+// the demo went through while its database arrived late: restarts, time in
+// Error/CrashLoopBackOff and in Init, the back-off reached, error log lines,
+// and the time from "database Ready" to "webapp Ready". It knows nothing
+// about cobra or client-go: it is a timeline.Sink.
+package compare
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
+)
+
+// Database is the group name of the database's pods.
+const Database = "database"
+
+// Measure is what one variant (one Deployment) went through.
+type Measure struct {
+	Variant       string        `json:"variant"`
+	Pods          int           `json:"pods"`
+	Restarts      int           `json:"restarts"`
+	InCrash       time.Duration `json:"-"`
+	InInit        time.Duration `json:"-"`
+	BackOffAtEnd  time.Duration `json:"-"`
+	ErrorLogLines int           `json:"errorLogLines"`
+	WaitLogLines  int           `json:"initLogLines"`
+	ReadyAt       time.Time     `json:"readyAt,omitzero"`
+	// ReadyAfterDB is ReadyAt minus the database's Ready time; set when both are known.
+	ReadyAfterDB *time.Duration `json:"-"`
+
+	InCrashSeconds      float64  `json:"secondsInErrorOrCrashLoop"`
+	InInitSeconds       float64  `json:"secondsInInit"`
+	BackOffSeconds      float64  `json:"backOffAtEndSeconds"`
+	ReadyAfterDBSeconds *float64 `json:"readyAfterDatabaseSeconds,omitempty"`
+	Ready               bool     `json:"ready"`
+}
+
+type podState struct {
+	group   string
+	status  string
+	since   time.Time
+	backOff time.Duration
+	ready   bool
+	readyAt time.Time
+	restart int
+}
+
+// Collector is a timeline.Sink that measures each group of pods and passes
+// every entry on to Next.
+type Collector struct {
+	// GroupOf maps a pod name to its variant (Deployment name) or Database;
+	// pods mapped to "" are not measured.
+	GroupOf func(pod string) string
+	Next    timeline.Sink
+
+	pods   map[string]*podState
+	crash  map[string]time.Duration
+	init   map[string]time.Duration
+	errs   map[string]int
+	waits  map[string]int
+	groups map[string]bool
+}
+
+// Emit records e and passes it on.
+func (c *Collector) Emit(e timeline.Entry) error {
+	c.observe(e)
+	if c.Next == nil {
+		return nil
+	}
+	return c.Next.Emit(e)
+}
+
+func (c *Collector) observe(e timeline.Entry) {
+	if c.pods == nil {
+		c.pods, c.groups = map[string]*podState{}, map[string]bool{}
+		c.crash, c.init, c.errs, c.waits = map[string]time.Duration{}, map[string]time.Duration{}, map[string]int{}, map[string]int{}
+	}
+	group := c.GroupOf(e.Pod)
+	if group == "" {
+		return
+	}
+	c.groups[group] = true
+	switch e.Kind {
+	case timeline.KindStatus:
+		s := e.Status
+		p := c.pods[e.Pod]
+		if p == nil {
+			p = &podState{group: group, since: e.Time}
+			c.pods[e.Pod] = p
+		}
+		c.account(p, e.Time)
+		p.status, p.since, p.restart = s.Status, e.Time, s.Restarts
+		if s.BackOff > 0 {
+			p.backOff = s.BackOff
+		}
+		if s.PodReady && !p.ready {
+			p.ready, p.readyAt = true, e.Time
+		}
+		if s.Deleted {
+			p.status = ""
+		}
+	case timeline.KindLog:
+		if e.Log.Init {
+			c.waits[group]++
+		} else if isErrorLine(e.Log.Line) {
+			c.errs[group]++
+		}
+	}
+}
+
+// account adds the time since p.since to the bucket of p's status.
+func (c *Collector) account(p *podState, now time.Time) {
+	switch bucket(p.status) {
+	case bucketCrash:
+		c.crash[p.group] += now.Sub(p.since)
+	case bucketInit:
+		c.init[p.group] += now.Sub(p.since)
+	}
+}
+
+const (
+	bucketCrash = "crash"
+	bucketInit  = "init"
+)
+
+// bucket says which measured span a STATUS belongs to, if any.
+func bucket(status string) string {
+	switch {
+	case status == "Error" || status == "CrashLoopBackOff":
+		return bucketCrash
+	case strings.HasPrefix(status, "Init:") || status == "PodInitializing":
+		return bucketInit
+	}
+	return ""
+}
+
+// isErrorLine reports whether an app log line is an error: slog's
+// level=ERROR/FATAL, or a Go panic.
+func isErrorLine(l string) bool {
+	return strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=FATAL") || strings.HasPrefix(l, "panic:")
+}
+
+// Results returns one Measure per variant, sorted by name, with current
+// statuses counted up to now; the database's Ready time is the anchor of
+// ReadyAfterDB.
+func (c *Collector) Results(now time.Time) (dbReadyAt time.Time, out []Measure) {
+	byGroup := map[string]*Measure{}
+	for g := range c.groups {
+		if g != Database {
+			byGroup[g] = &Measure{Variant: g, Ready: true}
+		}
+	}
+	for _, p := range c.pods {
+		if p.group == Database {
+			if p.ready && (dbReadyAt.IsZero() || p.readyAt.Before(dbReadyAt)) {
+				dbReadyAt = p.readyAt
+			}
+			continue
+		}
+		m := byGroup[p.group]
+		m.Pods++
+		m.Restarts += p.restart
+		if p.backOff > m.BackOffAtEnd {
+			m.BackOffAtEnd = p.backOff
+		}
+		m.Ready = m.Ready && p.ready
+		if p.readyAt.After(m.ReadyAt) {
+			m.ReadyAt = p.readyAt
+		}
+	}
+	for g, m := range byGroup {
+		m.InCrash, m.InInit = c.crash[g], c.init[g]
+		for _, p := range c.pods { // the spans still open
+			if p.group != g {
+				continue
+			}
+			switch bucket(p.status) {
+			case bucketCrash:
+				m.InCrash += now.Sub(p.since)
+			case bucketInit:
+				m.InInit += now.Sub(p.since)
+			}
+		}
+		m.ErrorLogLines, m.WaitLogLines = c.errs[g], c.waits[g]
+		m.InCrashSeconds, m.InInitSeconds, m.BackOffSeconds = secs(m.InCrash), secs(m.InInit), secs(m.BackOffAtEnd)
+		if !m.Ready || m.Pods == 0 {
+			m.Ready, m.ReadyAt = false, time.Time{}
+		}
+		if m.Ready && !dbReadyAt.IsZero() {
+			d := m.ReadyAt.Sub(dbReadyAt)
+			s := secs(d)
+			m.ReadyAfterDB, m.ReadyAfterDBSeconds = &d, &s
+		}
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Variant < out[j].Variant })
+	return dbReadyAt, out
+}
+
+func secs(d time.Duration) float64 {
+	return float64(d.Round(10*time.Millisecond)) / float64(time.Second)
+}
+
+// DeploymentOfPod returns the Deployment a pod name belongs to when it has
+// the form NAME-<replicaset hash>-<suffix>, else "".
+func DeploymentOfPod(pod string) string {
+	i := strings.LastIndexByte(pod, '-')
+	if i <= 0 {
+		return ""
+	}
+	j := strings.LastIndexByte(pod[:i], '-')
+	if j <= 0 {
+		return ""
+	}
+	return pod[:j]
+}
