@@ -29,7 +29,19 @@ type PodWatch struct {
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
 
-	known map[types.UID]PodRow
+	known   map[types.UID]PodRow
+	columns []metav1.TableColumnDefinition
+}
+
+// rows reads a Table with its own columns or, when it has none, the last seen.
+func (w *PodWatch) rows(t *metav1.Table) ([]PodRow, error) {
+	if len(t.ColumnDefinitions) > 0 {
+		w.columns = t.ColumnDefinitions
+	}
+	if len(w.columns) == 0 && len(t.Rows) > 0 {
+		return nil, fmt.Errorf("the API server sent pod rows without column definitions")
+	}
+	return tableRows(t, w.columns)
 }
 
 func (w *PodWatch) opts() metav1.ListOptions {
@@ -70,7 +82,11 @@ func (w *PodWatch) Run(ctx context.Context) error {
 // relist lists the pods, reports changes against what is known, and returns
 // the list's resourceVersion.
 func (w *PodWatch) relist(ctx context.Context) (string, error) {
-	rows, rv, err := w.Tables.List(ctx, w.opts())
+	table, err := w.Tables.List(ctx, w.opts())
+	if err != nil {
+		return "", err
+	}
+	rows, err := w.rows(table)
 	if err != nil {
 		return "", err
 	}
@@ -87,7 +103,7 @@ func (w *PodWatch) relist(ctx context.Context) (string, error) {
 	if w.OnSynced != nil {
 		w.OnSynced(len(rows))
 	}
-	return rv, nil
+	return table.ResourceVersion, nil
 }
 
 func (w *PodWatch) deliver(r PodRow, deleted bool) {
@@ -128,7 +144,7 @@ func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
 				if err != nil {
 					return "", err
 				}
-				rows, err := tableRows(table)
+				rows, err := w.rows(table)
 				if err != nil {
 					return "", err
 				}

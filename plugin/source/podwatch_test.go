@@ -22,14 +22,14 @@ type fakeTables struct {
 	watchers chan *watch.FakeWatcher
 }
 
-func (f *fakeTables) List(context.Context, metav1.ListOptions) ([]PodRow, string, error) {
+func (f *fakeTables) List(context.Context, metav1.ListOptions) (*metav1.Table, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rows := f.lists[0]
 	if len(f.lists) > 1 {
 		f.lists = f.lists[1:]
 	}
-	return rows, "10", nil
+	return f.table(rows...), nil
 }
 
 func (f *fakeTables) Watch(context.Context, metav1.ListOptions) (watch.Interface, error) {
@@ -43,15 +43,22 @@ func row(uid, name, status string) PodRow {
 		Status: status, Ready: "0/1", Restarts: "0"}
 }
 
-// tableOf wraps rows in a Table the way the API server sends watch events.
+// table wraps rows in a Table with its column definitions, as a list has them.
+func (f *fakeTables) table(rows ...PodRow) *metav1.Table {
+	tb := tableOf(nil, rows...)
+	tb.ColumnDefinitions = []metav1.TableColumnDefinition{{Name: "Name"}, {Name: "Ready"}, {Name: "Status"}, {Name: "Restarts"}}
+	return tb
+}
+
+// tableOf wraps rows in a Table the way the API server sends watch events
+// after the first: without column definitions.
 func tableOf(t *testing.T, rows ...PodRow) *metav1.Table {
-	t.Helper()
-	tb := &metav1.Table{ColumnDefinitions: []metav1.TableColumnDefinition{{Name: "Name"}, {Name: "Ready"}, {Name: "Status"}, {Name: "Restarts"}}}
+	tb := &metav1.Table{}
 	tb.ResourceVersion = "11"
 	for _, r := range rows {
 		raw, err := json.Marshal(r.Pod)
 		if err != nil {
-			t.Fatal(err)
+			panic(err)
 		}
 		tb.Rows = append(tb.Rows, metav1.TableRow{Cells: []any{r.Pod.Name, r.Ready, r.Status, int64(0)}, Object: runtime.RawExtension{Raw: raw}})
 	}

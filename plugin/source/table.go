@@ -35,9 +35,10 @@ func (r PodRow) RestartCount() int {
 	return n
 }
 
-// PodTables lists and watches pods as Tables.
+// PodTables lists and watches pods as Tables. Watch events carry Tables
+// too; after the first, the API server leaves out their column definitions.
 type PodTables interface {
-	List(ctx context.Context, opts metav1.ListOptions) ([]PodRow, string, error)
+	List(ctx context.Context, opts metav1.ListOptions) (*metav1.Table, error)
 	Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
 }
 
@@ -81,18 +82,13 @@ func (t *RESTPodTables) request(opts metav1.ListOptions) *rest.Request {
 	return r
 }
 
-// List returns the current rows and the list's resourceVersion.
-func (t *RESTPodTables) List(ctx context.Context, opts metav1.ListOptions) ([]PodRow, string, error) {
+// List returns the current pod table.
+func (t *RESTPodTables) List(ctx context.Context, opts metav1.ListOptions) (*metav1.Table, error) {
 	obj, err := t.request(opts).Do(ctx).Get()
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	table, err := decodeTable(obj)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := tableRows(table)
-	return rows, table.ResourceVersion, err
+	return decodeTable(obj)
 }
 
 // Watch opens a watch whose events carry Tables (decoded as unstructured).
@@ -120,10 +116,12 @@ func decodeTable(obj runtime.Object) (*metav1.Table, error) {
 	return &t, nil
 }
 
-// tableRows extracts the STATUS, READY and RESTARTS cells and the pod of each row.
-func tableRows(t *metav1.Table) ([]PodRow, error) {
+// tableRows extracts the STATUS, READY and RESTARTS cells and the pod of
+// each row, reading the cells by the columns given (a watched Table's own
+// are empty after the first event).
+func tableRows(t *metav1.Table, columns []metav1.TableColumnDefinition) ([]PodRow, error) {
 	col := map[string]int{}
-	for i, c := range t.ColumnDefinitions {
+	for i, c := range columns {
 		col[strings.ToLower(c.Name)] = i
 	}
 	cell := func(r metav1.TableRow, name string) string {

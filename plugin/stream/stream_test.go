@@ -26,8 +26,10 @@ type scriptedTables struct {
 	w       *watch.FakeWatcher
 }
 
-func (s *scriptedTables) List(context.Context, metav1.ListOptions) ([]source.PodRow, string, error) {
-	return nil, "1", nil
+func (s *scriptedTables) List(context.Context, metav1.ListOptions) (*metav1.Table, error) {
+	tb := &metav1.Table{ColumnDefinitions: columns}
+	tb.ResourceVersion = "1"
+	return tb, nil
 }
 
 func (s *scriptedTables) Watch(context.Context, metav1.ListOptions) (watch.Interface, error) {
