@@ -1,0 +1,72 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+)
+
+// Diagnoser explains why pods are not Ready. One Diagnoser serves one
+// Diagnose call at a time.
+type Diagnoser struct {
+	Client kubernetes.Interface
+	// Pods lists pods with kubectl's STATUS; TablePodLister in production.
+	Pods PodLister
+	// Now is the clock ("for 4m12s"); time.Now when nil.
+	Now func() time.Time
+	// TailLines is how many log lines to keep per container instance: 0 means 5, negative none.
+	TailLines int
+
+	refs *clientRefs
+}
+
+// NewDiagnoser returns a Diagnoser that reads pods as API-server Tables.
+func NewDiagnoser(client kubernetes.Interface) *Diagnoser {
+	return &Diagnoser{Client: client, Pods: TablePodLister{REST: client.CoreV1().RESTClient()}, Now: time.Now}
+}
+
+// Diagnose reports on every pod of target in namespace. It returns an error
+// only when it cannot diagnose (unknown target, no pods, API errors); a
+// report with Problems > 0 is a successful diagnosis of a broken workload.
+func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, target Target) (*Report, error) {
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	d.refs = newClientRefs(d.Client)
+	opts, err := target.ListOptions(ctx, d.Client, namespace)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.Pods.ListPods(ctx, namespace, opts)
+	if err != nil {
+		return nil, apiError(err, "list", "pods", namespace)
+	}
+	selector := opts.LabelSelector
+	if selector == "" {
+		selector = opts.FieldSelector
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("no pods match %s (selector %s) in namespace %q", target, selector, namespace)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Pod.Name < rows[j].Pod.Name })
+	rep := &Report{Namespace: namespace, Target: target.String(), Selector: selector, Time: now().UTC()}
+	for _, row := range rows {
+		pr := d.diagnosePod(ctx, row, now())
+		if pr.Severity == SeverityProblem {
+			rep.Problems++
+		}
+		rep.Pods = append(rep.Pods, pr)
+	}
+	return rep, nil
+}
+
+func (d *Diagnoser) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}

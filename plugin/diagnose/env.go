@@ -1,0 +1,181 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// EnvVar is one environment variable of a container as diagnose resolved it.
+type EnvVar struct {
+	// Value is the variable's value when Resolved.
+	Value string
+	// Resolved is false when the value lives somewhere diagnose could not read.
+	Resolved bool
+	// Source says where the value comes from, e.g. `Secret "db" key "host"`; empty for a literal.
+	Source string
+}
+
+// Env is a container's environment: name → variable. A name absent from Env is unset.
+type Env map[string]EnvVar
+
+// RefReader reads the Secrets and ConfigMaps that env vars refer to.
+// Implementations return an error wrapping a NotFound/Forbidden API error.
+type RefReader interface {
+	SecretData(ctx context.Context, namespace, name string) (map[string][]byte, error)
+	ConfigMapData(ctx context.Context, namespace, name string) (map[string]string, error)
+}
+
+// ContainerEnv builds the environment of container c of pod the way the kubelet
+// does: envFrom first, then env in order, with $(VAR) references expanded.
+// refs may be nil: then Secret and ConfigMap values stay unresolved.
+func ContainerEnv(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.Container) Env {
+	env := Env{}
+	for _, from := range c.EnvFrom {
+		switch {
+		case from.ConfigMapRef != nil:
+			data, err := configMapData(ctx, refs, pod.Namespace, from.ConfigMapRef.Name)
+			if err != nil {
+				continue // reported by the references check
+			}
+			for k, v := range data {
+				env[from.Prefix+k] = EnvVar{Value: v, Resolved: true,
+					Source: fmt.Sprintf("ConfigMap %q key %q", from.ConfigMapRef.Name, k)}
+			}
+		case from.SecretRef != nil:
+			data, err := secretData(ctx, refs, pod.Namespace, from.SecretRef.Name)
+			if err != nil {
+				continue
+			}
+			for k, v := range data {
+				env[from.Prefix+k] = EnvVar{Value: string(v), Resolved: true,
+					Source: fmt.Sprintf("Secret %q key %q", from.SecretRef.Name, k)}
+			}
+		}
+	}
+	for _, e := range c.Env {
+		if e.ValueFrom == nil {
+			env[e.Name] = EnvVar{Value: ExpandKubernetes(e.Value, env), Resolved: true}
+			continue
+		}
+		env[e.Name] = valueFrom(ctx, refs, pod, c, e.ValueFrom)
+	}
+	return env
+}
+
+func valueFrom(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.Container, src *corev1.EnvVarSource) EnvVar {
+	switch {
+	case src.SecretKeyRef != nil:
+		ref := src.SecretKeyRef
+		v := EnvVar{Source: fmt.Sprintf("Secret %q key %q", ref.Name, ref.Key)}
+		if data, err := secretData(ctx, refs, pod.Namespace, ref.Name); err == nil {
+			if b, ok := data[ref.Key]; ok {
+				v.Value, v.Resolved = string(b), true
+			}
+		}
+		return v
+	case src.ConfigMapKeyRef != nil:
+		ref := src.ConfigMapKeyRef
+		v := EnvVar{Source: fmt.Sprintf("ConfigMap %q key %q", ref.Name, ref.Key)}
+		if data, err := configMapData(ctx, refs, pod.Namespace, ref.Name); err == nil {
+			if s, ok := data[ref.Key]; ok {
+				v.Value, v.Resolved = s, true
+			}
+		}
+		return v
+	case src.FieldRef != nil:
+		return fieldRef(pod, src.FieldRef.FieldPath)
+	case src.ResourceFieldRef != nil:
+		return EnvVar{Source: fmt.Sprintf("resource field %q", src.ResourceFieldRef.Resource)}
+	}
+	return EnvVar{Source: "an unsupported valueFrom"}
+}
+
+func fieldRef(pod *corev1.Pod, path string) EnvVar {
+	v := EnvVar{Resolved: true, Source: "field " + path}
+	switch path {
+	case "metadata.name":
+		v.Value = pod.Name
+	case "metadata.namespace":
+		v.Value = pod.Namespace
+	case "spec.nodeName":
+		v.Value = pod.Spec.NodeName
+	case "spec.serviceAccountName":
+		v.Value = pod.Spec.ServiceAccountName
+	case "status.podIP":
+		v.Value = pod.Status.PodIP
+	case "status.hostIP":
+		v.Value = pod.Status.HostIP
+	default:
+		if key, ok := strings.CutPrefix(path, "metadata.labels['"); ok {
+			v.Value = pod.Labels[strings.TrimSuffix(key, "']")]
+		} else if key, ok := strings.CutPrefix(path, "metadata.annotations['"); ok {
+			v.Value = pod.Annotations[strings.TrimSuffix(key, "']")]
+		} else {
+			v.Resolved = false
+		}
+	}
+	return v
+}
+
+func secretData(ctx context.Context, refs RefReader, ns, name string) (map[string][]byte, error) {
+	if refs == nil {
+		return nil, fmt.Errorf("no reader")
+	}
+	return refs.SecretData(ctx, ns, name)
+}
+
+func configMapData(ctx context.Context, refs RefReader, ns, name string) (map[string]string, error) {
+	if refs == nil {
+		return nil, fmt.Errorf("no reader")
+	}
+	return refs.ConfigMapData(ctx, ns, name)
+}
+
+// unresolvedMark stands, inside expanded text, for a variable that is declared
+// but whose value could not be read; it is inert to the shell parser.
+const unresolvedMark = "@@env:"
+
+func markUnresolved(name string) string { return unresolvedMark + name + "@@" }
+
+// ExpandKubernetes expands $(VAR) references in s as the kubelet does for
+// command, args and env values: $$ is a literal $, $(VAR) of a defined
+// variable is replaced, and any other reference is left as written. A declared
+// variable whose value could not be read is replaced by a marker that
+// Dependency resolution turns back into "$(VAR)" with its source.
+func ExpandKubernetes(s string, env Env) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch s[i+1] {
+		case '$':
+			b.WriteByte('$')
+			i++
+		case '(':
+			end := strings.IndexByte(s[i+2:], ')')
+			if end < 0 {
+				b.WriteString(s[i:])
+				return b.String()
+			}
+			name := s[i+2 : i+2+end]
+			v, ok := env[name]
+			switch {
+			case ok && v.Resolved:
+				b.WriteString(v.Value)
+			case ok:
+				b.WriteString(markUnresolved(name))
+			default:
+				b.WriteString(s[i : i+3+end])
+			}
+			i += 2 + end
+		default:
+			b.WriteByte('$')
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,261 @@
+package diagnose
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// diagnosePod gives the verdict on one pod.
+func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) PodReport {
+	pod := row.Pod
+	rep := PodReport{Name: pod.Name, Status: row.Status, Ready: podReady(pod)}
+	describe := fmt.Sprintf("kubectl describe pod %s -n %s", pod.Name, pod.Namespace)
+	switch {
+	case rep.Ready:
+		rep.Severity, rep.Verdict = SeverityOK, "Ready"
+		return rep
+	case pod.Status.Phase == corev1.PodSucceeded:
+		rep.Severity, rep.Verdict = SeverityOK, "Completed"
+		return rep
+	case pod.DeletionTimestamp != nil:
+		rep.Severity, rep.Verdict = SeverityProgressing, "being deleted"
+		return rep
+	}
+	events := podEvents(ctx, d.Client, pod)
+	warnings := warningEvents(events, now, 3)
+	refs := checkRefs(ctx, d.refs, pod)
+	for _, r := range refs {
+		rep.Evidence = append(rep.Evidence, r.text)
+	}
+	if pod.Status.Phase == corev1.PodFailed {
+		rep.setSince(pod.CreationTimestamp.Time, now)
+		rep.Severity = SeverityProblem
+		rep.Verdict = fmt.Sprintf("the pod failed (%s): %s", pod.Status.Reason, oneLine(pod.Status.Message))
+		rep.Evidence = append(rep.Evidence, warnings...)
+		rep.Next = []string{describe}
+		return rep
+	}
+	if c := condition(pod, corev1.PodScheduled); c != nil && c.Status == corev1.ConditionFalse {
+		rep.setSince(pod.CreationTimestamp.Time, now)
+		rep.Severity = SeverityProgressing
+		if c.Reason == corev1.PodReasonUnschedulable {
+			rep.Severity = SeverityProblem
+		}
+		rep.Verdict = fmt.Sprintf("not scheduled (%s): %s", c.Reason, oneLine(c.Message))
+		rep.Evidence = append(rep.Evidence, warnings...)
+		rep.Next = []string{describe, "kubectl get nodes"}
+		return rep
+	}
+	b, ok := findBlocking(pod)
+	if !ok {
+		rep.setSince(pod.CreationTimestamp.Time, now)
+		rep.Severity = SeverityProgressing
+		rep.Verdict = "all containers are ready, but the pod is not: " + falseConditions(pod)
+		rep.Evidence = append(rep.Evidence, warnings...)
+		rep.Next = []string{describe}
+		return rep
+	}
+	rep.setSince(b.since, now)
+	cr := d.containerReport(ctx, pod, b)
+	rep.Blocking = cr
+	logs := fmt.Sprintf("kubectl logs %s -n %s -c %s", pod.Name, pod.Namespace, cr.Name)
+	env := ContainerEnv(ctx, d.refs, pod, b.spec)
+	for _, dep := range ParseDependencies(ContainerArgv(b.spec.Image, b.spec.Command, b.spec.Args), env) {
+		rep.Dependencies = append(rep.Dependencies, d.checkDependency(ctx, pod, dep))
+	}
+	rep.Evidence = append([]string{containerLine(b, cr, now)}, rep.Evidence...)
+	for _, dr := range rep.Dependencies {
+		rep.Evidence = append(rep.Evidence, fmt.Sprintf("%s %s: %s", dr.Tool, dr.Address(), dr.Finding))
+		for _, e := range dr.Evidence {
+			rep.Evidence = append(rep.Evidence, "  "+e)
+		}
+	}
+	rep.Evidence = append(rep.Evidence, warnings...)
+	depNext := dependencyNext(rep.Dependencies)
+	st := b.status
+	name := cr.Name
+	switch {
+	case st != nil && st.State.Waiting != nil && imageErrors[st.State.Waiting.Reason]:
+		rep.Severity = SeverityProblem
+		rep.Verdict = fmt.Sprintf("%s cannot pull image %q (%s)", name, cr.Image, cr.Reason)
+		rep.Next = []string{describe}
+	case st != nil && st.State.Waiting != nil && configErrors[st.State.Waiting.Reason]:
+		rep.Severity = SeverityProblem
+		why := cr.Message
+		if env := envRefProblems(refs); len(env) > 0 {
+			why = env[0].text
+		}
+		rep.Verdict = fmt.Sprintf("%s cannot be created (%s): %s", name, cr.Reason, why)
+		rep.Next = []string{describe, fmt.Sprintf("kubectl get secrets,configmaps -n %s", pod.Namespace)}
+	case st == nil || st.State.Waiting != nil && !crashed(st):
+		rep.Severity = SeverityProgressing
+		rep.Verdict = fmt.Sprintf("%s is being created", name)
+		if vol := volumeRefProblems(refs); len(vol) > 0 {
+			rep.Severity = SeverityProblem
+			rep.Verdict = fmt.Sprintf("%s cannot start: %s", name, vol[0].text)
+		} else if len(warnings) > 0 {
+			rep.Verdict += " (" + strings.SplitN(warnings[len(warnings)-1], ":", 2)[0] + ")"
+		}
+		rep.Next = []string{describe}
+	case crashed(st):
+		rep.Severity = SeverityProblem
+		rep.Verdict = fmt.Sprintf("%s exits with %s and is restarted with back-off (%d restarts)", name, exitText(cr, b.spec), cr.Restarts)
+		if dr, ok := worstDependency(rep.Dependencies); ok && !dr.OK {
+			rep.Verdict += fmt.Sprintf("; it needs %s, but %s", dr.Address(), dr.Finding)
+		}
+		rep.Next = append([]string{logs + " --previous"}, depNext...)
+	case b.typ == "app" || b.typ == "sidecar" && st.Started != nil && *st.Started:
+		rep.Severity = SeverityProgressing
+		rep.Verdict = fmt.Sprintf("%s is running but not Ready", name)
+		if u := lastEvent(events, "Unhealthy"); u != "" {
+			rep.Verdict += " (" + u + ")"
+		}
+		rep.Next = append([]string{describe, logs}, depNext...)
+	default:
+		rep.Severity, rep.Verdict = waitVerdict(name, rep.Dependencies, now.Sub(b.since))
+		rep.Next = append([]string{logs}, depNext...)
+	}
+	rep.Next = dedupe(rep.Next)
+	return rep
+}
+
+// waitVerdict words an init container that is running its wait loop.
+func waitVerdict(name string, deps []DependencyReport, running time.Duration) (Severity, string) {
+	if len(deps) == 0 {
+		return SeverityProgressing, fmt.Sprintf("%s has been running for %s; no dependency recognised in its command: see its logs",
+			name, running.Round(time.Second))
+	}
+	dr, _ := worstDependency(deps)
+	switch {
+	case dr.Severity == SeverityProblem:
+		return SeverityProblem, fmt.Sprintf("%s waits for %s, but %s", name, dr.Address(), dr.Finding)
+	case !dr.OK:
+		return SeverityProgressing, fmt.Sprintf("%s waits for %s: %s", name, dr.Address(), dr.Finding)
+	}
+	return SeverityProgressing, fmt.Sprintf("%s waits for %s, which is ready now (%s): its next attempt should pass",
+		name, addresses(deps), dr.Finding)
+}
+
+// worstDependency picks the dependency to name in the verdict: the first
+// problem, else the first not OK, else the first.
+func worstDependency(deps []DependencyReport) (DependencyReport, bool) {
+	if len(deps) == 0 {
+		return DependencyReport{}, false
+	}
+	for _, dr := range deps {
+		if dr.Severity == SeverityProblem {
+			return dr, true
+		}
+	}
+	for _, dr := range deps {
+		if !dr.OK {
+			return dr, true
+		}
+	}
+	return deps[0], true
+}
+
+func addresses(deps []DependencyReport) string {
+	var a []string
+	for _, dr := range deps {
+		a = append(a, dr.Address())
+	}
+	return strings.Join(a, ", ")
+}
+
+func dependencyNext(deps []DependencyReport) []string {
+	var next []string
+	for _, dr := range deps {
+		next = append(next, dr.Next...)
+	}
+	return next
+}
+
+// containerLine is the first evidence line: the blocking container's state.
+func containerLine(b blocker, cr *ContainerReport, now time.Time) string {
+	s := fmt.Sprintf("%s, image %s: %s", b.describe(), cr.Image, cr.State)
+	if cr.Reason != "" {
+		s += " (" + cr.Reason + ")"
+	}
+	if st := b.status; st != nil && st.State.Running != nil {
+		s += fmt.Sprintf(" for %s", ago(now, st.State.Running.StartedAt.Time))
+	}
+	s += fmt.Sprintf(", %d restarts, %d %q log lines", cr.Restarts, cr.WaitingLines, "waiting for")
+	if e := exitText(cr, b.spec); e != "" {
+		s += ", last exit " + e
+	}
+	if cr.Message != "" {
+		s += ": " + cr.Message
+	}
+	return s
+}
+
+func (r *PodReport) setSince(t time.Time, now time.Time) {
+	if t.IsZero() {
+		return
+	}
+	t = t.UTC()
+	r.Since = &t
+	r.ForSeconds = int64(now.Sub(t) / time.Second)
+	if r.ForSeconds < 0 {
+		r.ForSeconds = 0
+	}
+}
+
+func falseConditions(pod *corev1.Pod) string {
+	var parts []string
+	for _, c := range pod.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			parts = append(parts, fmt.Sprintf("%s=%s %s", c.Type, c.Status, c.Reason))
+		}
+	}
+	if len(parts) == 0 {
+		return "no condition explains it"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func lastEvent(events []corev1.Event, reason string) string {
+	for i := len(events) - 1; i >= 0; i-- {
+		if events[i].Reason == reason {
+			return oneLine(events[i].Message)
+		}
+	}
+	return ""
+}
+
+func envRefProblems(refs []refProblem) []refProblem {
+	var out []refProblem
+	for _, r := range refs {
+		if !r.volume {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func volumeRefProblems(refs []refProblem) []refProblem {
+	var out []refProblem
+	for _, r := range refs {
+		if r.volume {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
