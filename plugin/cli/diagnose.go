@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
+)
+
+func init() { extraCommands = append(extraCommands, NewDiagnoseCmd) }
+
+// DiagnoseOptions holds the flags of `kubectl initwait diagnose`.
+type DiagnoseOptions struct {
+	ConfigFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+
+	// Namespace is filled by Complete from the flags when empty.
+	Namespace string
+	// Target is TYPE/NAME or NAME (a Deployment); empty when Selector is set.
+	Target string
+	// Selector is a label selector for the pods to diagnose.
+	Selector string
+	// Output is "" (text) or "json".
+	Output string
+	// TailLines is how many log lines to show per container instance.
+	TailLines int
+	// Timeout bounds the whole diagnosis.
+	Timeout time.Duration
+
+	// Client, Pods and Now are set by Complete; tests may set them instead.
+	Client kubernetes.Interface
+	Pods   diagnose.PodLister
+	Now    func() time.Time
+}
+
+// NewDiagnoseOptions returns DiagnoseOptions with the command's defaults.
+func NewDiagnoseOptions(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *DiagnoseOptions {
+	return &DiagnoseOptions{ConfigFlags: flags, IOStreams: streams, TailLines: 5, Timeout: time.Minute}
+}
+
+// NewDiagnoseCmd builds `kubectl initwait diagnose`.
+func NewDiagnoseCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewDiagnoseOptions(flags, streams)
+	cmd := &cobra.Command{
+		Use:   "diagnose [TYPE/]NAME | -l SELECTOR",
+		Short: "Explain why pods are not Ready: the blocking container, what it waits for, where the chain breaks",
+		Long: `For each pod of the target that is not Ready, find the container that blocks it (the first
+init container that has not succeeded, a native sidecar that has not started, or an app container),
+read what it waits for from its command, args and env (pg_isready, nc, wget/curl, nslookup/getent,
+bash /dev/tcp, shortener wait-db ...), and follow that dependency through the cluster: Service,
+selector, EndpointSlices on the probed port, backing pods. Missing Secrets, ConfigMaps and keys,
+image pull errors, crash loops and exit codes are named too. Each pod gets one verdict line, the
+evidence under it and the commands to run next.
+
+Exit status: 0 when every pod is Ready or progressing normally, 1 when a problem is found or the
+diagnosis cannot be made.`,
+		Example: `  # Why is the webapp Deployment not Ready?
+  kubectl initwait diagnose webapp -n demo
+
+  # A single pod, a StatefulSet or Job, or any label selector
+  kubectl initwait diagnose pod/webapp-7cc6d9f8b-x2x9q
+  kubectl initwait diagnose statefulset/postgres
+  kubectl initwait diagnose -l app.kubernetes.io/part-of=initwait-demo
+
+  # The same content as JSON
+  kubectl initwait diagnose webapp -o json`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: TargetCompletion(flags),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return o.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Selector, "selector", "l", o.Selector, "Label selector of the pods to diagnose (instead of a target)")
+	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (text) or json")
+	f.IntVar(&o.TailLines, "tail", o.TailLines, "Log lines to show of the blocking container (current and previous instance)")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up after this long")
+	return cmd
+}
+
+// Complete fills the namespace, target and clients from flags and args.
+func (o *DiagnoseOptions) Complete(args []string) error {
+	if len(args) == 1 {
+		o.Target = args[0]
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Namespace == "" {
+		ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+		if err != nil {
+			return fmt.Errorf("reading kubeconfig: %w", err)
+		}
+		o.Namespace = ns
+	}
+	if o.Client != nil {
+		return nil
+	}
+	cfg, err := o.ConfigFlags.ToRESTConfig()
+	if err != nil {
+		return fmt.Errorf("reading kubeconfig: %w", err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	o.Client = client
+	o.Pods = diagnose.TablePodLister{REST: client.CoreV1().RESTClient()}
+	return nil
+}
+
+// Validate checks the flags without contacting the cluster.
+func (o *DiagnoseOptions) Validate() error {
+	if _, err := diagnose.ParseTarget(o.Target, o.Selector); err != nil {
+		return err
+	}
+	switch o.Output {
+	case "", "json":
+	default:
+		return fmt.Errorf("unknown output format %q: use json or leave it empty", o.Output)
+	}
+	if o.TailLines < 0 {
+		return fmt.Errorf("--tail must be 0 or more, not %d", o.TailLines)
+	}
+	return nil
+}
+
+// ErrProblemsFound is wrapped by Run's error when the diagnosis found a problem.
+var ErrProblemsFound = errors.New("problem found")
+
+// Run diagnoses the target and prints the report; it returns an error
+// (exit 1) when a pod has a problem or the diagnosis cannot be made.
+func (o *DiagnoseOptions) Run(ctx context.Context) error {
+	target, err := diagnose.ParseTarget(o.Target, o.Selector)
+	if err != nil {
+		return err
+	}
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	d := &diagnose.Diagnoser{Client: o.Client, Pods: o.Pods, Now: o.Now, TailLines: o.TailLines}
+	if o.TailLines == 0 {
+		d.TailLines = -1
+	}
+	rep, err := d.Diagnose(ctx, o.Namespace, target)
+	if err != nil {
+		return err
+	}
+	if o.Output == "json" {
+		err = diagnose.WriteJSON(o.Out, rep)
+	} else {
+		err = diagnose.WriteText(o.Out, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Problems > 0 {
+		return fmt.Errorf("%w: %d of %d pod(s) of %s will not become Ready without a change", ErrProblemsFound, rep.Problems, len(rep.Pods), target)
+	}
+	return nil
+}
