@@ -37,6 +37,11 @@ an init container buys over a crash-looping app.`,
 	for _, add := range extraCommands {
 		root.AddCommand(add(flags, streams))
 	}
+	// Completion of -n and --context from the cluster and kubeconfig; it
+	// fails only if a flag is missing, which is a programming error.
+	if err := RegisterFlagCompletions(root, flags); err != nil {
+		panic(err)
+	}
 	return root
 }
 

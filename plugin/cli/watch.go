@@ -78,7 +78,8 @@ the events of the pods, their ReplicaSet and Deployment. On exit it prints a sum
   # A pod, a StatefulSet, a Job, or any selector; app containers' logs too
   kubectl initwait watch pod/webapp-7cc6d9f8b-x2x9q --all-containers
   kubectl initwait watch -l app.kubernetes.io/part-of=initwait-demo -o json`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
