@@ -29,11 +29,17 @@ type Measure struct {
 	ReadyAt       time.Time     `json:"readyAt,omitzero"`
 	// ReadyAfterDB is ReadyAt minus the database's Ready time; set when both are known.
 	ReadyAfterDB *time.Duration `json:"-"`
+	// InitDoneAfterDB is when the last pod left Init (its init containers
+	// done) minus the database's Ready time: the poll of the init container
+	// without the app's start and readiness. Negative when the init
+	// container got through before the database's own probe said Ready.
+	InitDoneAfterDB *time.Duration `json:"-"`
 
 	InCrashSeconds      float64  `json:"secondsInErrorOrCrashLoop"`
 	InInitSeconds       float64  `json:"secondsInInit"`
 	BackOffSeconds      float64  `json:"backOffAtEndSeconds"`
 	ReadyAfterDBSeconds *float64 `json:"readyAfterDatabaseSeconds,omitempty"`
+	InitDoneAfterDBSecs *float64 `json:"initDoneAfterDatabaseSeconds,omitempty"`
 	Ready               bool     `json:"ready"`
 }
 
@@ -45,6 +51,8 @@ type podState struct {
 	ready   bool
 	readyAt time.Time
 	restart int
+	// initDoneAt is when the pod was first seen out of Init after being in it.
+	initDoneAt time.Time
 }
 
 // Collector is a timeline.Sink that measures each group of pods and passes
@@ -91,6 +99,9 @@ func (c *Collector) observe(e timeline.Entry) {
 			c.pods[e.Pod] = p
 		}
 		c.account(p, e.Time)
+		if bucket(p.status) == bucketInit && !strings.HasPrefix(s.Status, "Init:") && p.initDoneAt.IsZero() {
+			p.initDoneAt = e.Time
+		}
 		p.status, p.since, p.restart = s.Status, e.Time, s.Restarts
 		if s.BackOff > 0 {
 			p.backOff = s.BackOff
@@ -147,6 +158,7 @@ func isErrorLine(l string) bool {
 // ReadyAfterDB.
 func (c *Collector) Results(now time.Time) (dbReadyAt time.Time, out []Measure) {
 	byGroup := map[string]*Measure{}
+	initDone := map[string]time.Time{}
 	for g := range c.groups {
 		if g != Database {
 			byGroup[g] = &Measure{Variant: g, Ready: true}
@@ -168,6 +180,9 @@ func (c *Collector) Results(now time.Time) (dbReadyAt time.Time, out []Measure) 
 		m.Ready = m.Ready && p.ready
 		if p.readyAt.After(m.ReadyAt) {
 			m.ReadyAt = p.readyAt
+		}
+		if p.initDoneAt.After(initDone[p.group]) {
+			initDone[p.group] = p.initDoneAt
 		}
 	}
 	for g, m := range byGroup {
@@ -192,6 +207,11 @@ func (c *Collector) Results(now time.Time) (dbReadyAt time.Time, out []Measure) 
 			d := m.ReadyAt.Sub(dbReadyAt)
 			s := secs(d)
 			m.ReadyAfterDB, m.ReadyAfterDBSeconds = &d, &s
+		}
+		if t := initDone[g]; !t.IsZero() && !dbReadyAt.IsZero() {
+			d := t.Sub(dbReadyAt)
+			s := secs(d)
+			m.InitDoneAfterDB, m.InitDoneAfterDBSecs = &d, &s
 		}
 		out = append(out, *m)
 	}

@@ -77,6 +77,8 @@ func TestCollectorMeasuresVariants(t *testing.T) {
 	check("init in crash", init.InCrash, time.Duration(0))
 	check("init wait lines", init.WaitLogLines, 2)
 	check("init ready after db", *init.ReadyAfterDB, 2*time.Second)
+	check("init done after db", *init.InitDoneAfterDB, time.Second)
+	check("naive has no init", naive.InitDoneAfterDB == nil, true)
 	check("naive restarts", naive.Restarts, 2)
 	check("naive in crash", naive.InCrash, 33*time.Second)
 	check("naive back-off", naive.BackOffAtEnd, 20*time.Second)

@@ -28,17 +28,20 @@ func (r Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIANT\tRESTARTS\tIN ERROR/CRASHLOOP\tIN INIT\tBACK-OFF AT END\tERROR LOG LINES\tINIT LOG LINES\tREADY AFTER DATABASE")
+	fmt.Fprintln(tw, "VARIANT\tRESTARTS\tIN ERROR/CRASHLOOP\tIN INIT\tBACK-OFF AT END\tERROR LOG LINES\tINIT LOG LINES\tINIT DONE AFTER DATABASE\tREADY AFTER DATABASE")
 	for _, m := range r.Variants {
-		backOff, ready := "-", "not ready"
+		backOff, ready, initDone := "-", "not ready", "-"
 		if m.BackOffAtEnd > 0 {
 			backOff = render.Duration(m.BackOffAtEnd)
+		}
+		if m.InitDoneAfterDB != nil {
+			initDone = signed(*m.InitDoneAfterDB)
 		}
 		if m.ReadyAfterDB != nil {
 			ready = render.Duration(*m.ReadyAfterDB)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\n", m.Variant, m.Restarts, render.Duration(m.InCrash),
-			render.Duration(m.InInit), backOff, m.ErrorLogLines, m.WaitLogLines, ready)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", m.Variant, m.Restarts, render.Duration(m.InCrash),
+			render.Duration(m.InInit), backOff, m.ErrorLogLines, m.WaitLogLines, initDone, ready)
 	}
 	return tw.Flush()
 }
@@ -49,4 +52,12 @@ func (r Report) WriteJSON(w io.Writer) error {
 		Kind string `json:"kind"`
 		Report
 	}{"compare", r})
+}
+
+// signed prints a duration that may be negative.
+func signed(d time.Duration) string {
+	if d < 0 {
+		return "-" + render.Duration(-d)
+	}
+	return render.Duration(d)
 }

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,8 +84,12 @@ func TestCompareAgreesWithTheCluster(t *testing.T) {
 		if int32(m.Restarts) != restarts {
 			t.Errorf("%s: compare counts %d restarts, the pod %d", name, m.Restarts, restarts)
 		}
-		t.Logf("%s: restarts %d, %.1fs in Error/CrashLoopBackOff, %.1fs in Init, Ready %.2fs after the database",
-			name, m.Restarts, m.InCrashSeconds, m.InInitSeconds, *m.ReadyAfterDBSeconds)
+		initDone := "-"
+		if m.InitDoneAfterDBSecs != nil {
+			initDone = fmt.Sprintf("%.2fs", *m.InitDoneAfterDBSecs)
+		}
+		t.Logf("%s: restarts %d, %.1fs in Error/CrashLoopBackOff, %.1fs in Init, init done %s and Ready %.2fs after the database",
+			name, m.Restarts, m.InCrashSeconds, m.InInitSeconds, initDone, *m.ReadyAfterDBSeconds)
 	}
 	if got["webapp"].Restarts != 0 || got["webapp-waitdb"].Restarts != 0 {
 		t.Errorf("init variants restarted: %+v %+v", got["webapp"], got["webapp-waitdb"])
