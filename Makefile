@@ -9,7 +9,6 @@ COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)
 PKG     := github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo
 LDFLAGS := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
-export CGO_ENABLED ?= 0
 
 .PHONY: all build test test-unit test-e2e demo bench bench-shortener cluster-up cluster-down \
         cluster-status images dist fmt vet clean help
@@ -20,8 +19,8 @@ help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## Build bin/kubectl-initwait and bin/shortener.
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-initwait ./cmd/kubectl-initwait
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/shortener ./cmd/shortener
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kubectl-initwait ./cmd/kubectl-initwait
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/shortener ./cmd/shortener
 
 test: ## Everything CI runs: deps, vet, unit tests on real PostgreSQL, e2e on the local cluster.
 	hack/test.sh

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // Diagnoser explains why pods are not Ready. One Diagnoser serves one
@@ -43,7 +45,7 @@ func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, target Targe
 	}
 	rows, err := d.Pods.ListPods(ctx, namespace, opts)
 	if err != nil {
-		return nil, apiError(err, "list", "pods", namespace)
+		return nil, apierr.Explain(err, "list", "pods", "", namespace, "")
 	}
 	selector := opts.LabelSelector
 	if selector == "" {

@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // Target is what to diagnose: a workload, a pod, or a label selector.
@@ -132,5 +134,5 @@ func targetError(t Target, ns string, err error) error {
 	if apiNotFound(err) {
 		return fmt.Errorf("%s %q not found in namespace %q", t.Kind, t.Name, ns)
 	}
-	return apiError(err, "get", targetResources[t.Kind], ns)
+	return apierr.Explain(err, "get", targetResources[t.Kind], t.Name, ns, "")
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -68,7 +69,7 @@ func (e *Events) run(ctx context.Context, ref ObjectRef) {
 		list, err := api.List(ctx, metav1.ListOptions{FieldSelector: sel})
 		if err != nil {
 			if apierrors.IsForbidden(err) {
-				e.notice(ref, APIError(err, "list", "events", e.Namespace).Error()+"; events are left out")
+				e.notice(ref, apierr.Explain(err, "list", "events", "", e.Namespace, "").Error()+"; events are left out")
 				return
 			}
 			sleep(ctx, delay)

@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // PodWatch follows the pod Table of a target: one list, then a watch that
@@ -55,7 +57,7 @@ func (w *PodWatch) Run(ctx context.Context) error {
 	w.known = map[types.UID]PodRow{}
 	rv, err := w.relist(ctx)
 	if err != nil {
-		return APIError(err, "list", "pods", w.Target.Namespace)
+		return apierr.Explain(err, "list", "pods", "", w.Target.Namespace, "")
 	}
 	delay := w.RetryDelay
 	if delay == 0 {
@@ -157,7 +159,7 @@ func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
 					return "", nil
 				}
 				if apierrors.IsForbidden(status) {
-					return "", APIError(status, "watch", "pods", w.Target.Namespace)
+					return "", apierr.Explain(status, "watch", "pods", "", w.Target.Namespace, "")
 				}
 				return "", nil
 			}

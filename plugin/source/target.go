@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // ObjectRef names an object whose events belong on the timeline.
@@ -91,7 +93,7 @@ func Resolve(ctx context.Context, c kubernetes.Interface, ns, target, selector s
 	case "Pod":
 		p, err := c.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "pods", ns)
+			return Target{}, apierr.Explain(err, "get", "pods", name, ns, "")
 		}
 		t.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
 		t.Owners = append(t.Owners, ObjectRef{Kind: "Pod", Name: p.Name, UID: p.UID})
@@ -99,31 +101,31 @@ func Resolve(ctx context.Context, c kubernetes.Interface, ns, target, selector s
 	case "Deployment":
 		d, err := c.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "deployments", ns)
+			return Target{}, apierr.Explain(err, "get", "deployments", name, ns, "")
 		}
 		sel, meta = d.Spec.Selector, d.ObjectMeta
 	case "StatefulSet":
 		s, err := c.AppsV1().StatefulSets(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "statefulsets", ns)
+			return Target{}, apierr.Explain(err, "get", "statefulsets", name, ns, "")
 		}
 		sel, meta = s.Spec.Selector, s.ObjectMeta
 	case "ReplicaSet":
 		r, err := c.AppsV1().ReplicaSets(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "replicasets", ns)
+			return Target{}, apierr.Explain(err, "get", "replicasets", name, ns, "")
 		}
 		sel, meta = r.Spec.Selector, r.ObjectMeta
 	case "DaemonSet":
 		d, err := c.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "daemonsets", ns)
+			return Target{}, apierr.Explain(err, "get", "daemonsets", name, ns, "")
 		}
 		sel, meta = d.Spec.Selector, d.ObjectMeta
 	case "Job":
 		j, err := c.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return Target{}, APIError(err, "get", "jobs", ns)
+			return Target{}, apierr.Explain(err, "get", "jobs", name, ns, "")
 		}
 		sel, meta = j.Spec.Selector, j.ObjectMeta
 	}

@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // Client talks to one cluster: a dynamic client, a RESTMapper to find each
@@ -39,7 +41,7 @@ func NewClient(getter genericclioptions.RESTClientGetter) (*Client, error) {
 		return nil, fmt.Errorf("kubeconfig: %w", err)
 	}
 	if _, err := disc.ServerVersion(); err != nil {
-		return nil, explain(err, "get", "version", "", "", cfg.Host)
+		return nil, apierr.Explain(err, "get", "version", "", "", cfg.Host)
 	}
 	mapper, err := getter.ToRESTMapper()
 	if err != nil {
@@ -89,7 +91,7 @@ type ApplyOptions struct {
 func (c *Client) resource(gvk schema.GroupVersionKind) (*meta.RESTMapping, error) {
 	m, err := c.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if err != nil {
-		return nil, explain(err, "find", gvk.Kind, "", "", c.Server)
+		return nil, apierr.Explain(err, "find", gvk.Kind, "", "", c.Server)
 	}
 	return m, nil
 }
@@ -137,7 +139,7 @@ func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, o
 	case apierrors.IsNotFound(err):
 		before = nil
 	case err != nil:
-		return Result{}, explain(err, "get", res, obj.GetName(), ns, c.Server)
+		return Result{}, apierr.Explain(err, "get", res, obj.GetName(), ns, c.Server)
 	}
 	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: o.Force}
 	if o.DryRun {
@@ -147,9 +149,9 @@ func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, o
 	if err != nil {
 		if apierrors.IsConflict(err) {
 			return Result{}, fmt.Errorf("%s: %s (another field manager owns these fields; re-run with --force-conflicts to take them over)",
-				Ref(obj), oneLine(err.Error()))
+				Ref(obj), apierr.OneLine(err.Error()))
 		}
-		return Result{}, explain(err, "patch", res, obj.GetName(), ns, c.Server)
+		return Result{}, apierr.Explain(err, "patch", res, obj.GetName(), ns, c.Server)
 	}
 	r := Result{Ref: Ref(obj), Action: Configured, DryRun: o.DryRun, Object: after}
 	switch {
@@ -193,14 +195,14 @@ func (c *Client) EnsureNamespace(ctx context.Context, name string, dryRun bool) 
 		// Many users may not read namespaces but may deploy into theirs.
 		return nil, nil
 	case !apierrors.IsNotFound(err):
-		return nil, explain(err, "get", "namespaces", name, "", c.Server)
+		return nil, apierr.Explain(err, "get", "namespaces", name, "", c.Server)
 	}
 	if dryRun {
 		return nil, fmt.Errorf("namespace %s does not exist: a server dry run cannot validate objects in it (create it, or use --dry-run=client)", name)
 	}
 	created, err := ri.Create(ctx, obj, metav1.CreateOptions{FieldManager: FieldManager})
 	if err != nil && !apierrors.IsAlreadyExists(err) {
-		return nil, explain(err, "create", "namespaces", name, "", c.Server)
+		return nil, apierr.Explain(err, "create", "namespaces", name, "", c.Server)
 	}
 	return &Result{Ref: "namespace/" + name, Action: Created, Object: created}, nil
 }
@@ -214,7 +216,7 @@ func (c *Client) ExistingSecretData(ctx context.Context, namespace string) (map[
 		return nil, nil
 	}
 	if err != nil {
-		return nil, explain(err, "get", "secrets", SecretName, namespace, c.Server)
+		return nil, apierr.Explain(err, "get", "secrets", SecretName, namespace, c.Server)
 	}
 	return SecretData(obj)
 }

@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 // DeployedKinds are the kinds the stack is made of (every variant and the
@@ -58,7 +60,7 @@ func (c *Client) Delete(ctx context.Context, namespace string, kinds []schema.Gr
 		res := resourceName(m)
 		list, err := ri.List(ctx, metav1.ListOptions{LabelSelector: ManagedSelector})
 		if err != nil {
-			return deleted, explain(err, "list", res, "", namespace, c.Server)
+			return deleted, apierr.Explain(err, "list", res, "", namespace, c.Server)
 		}
 		for _, item := range list.Items {
 			if item.GetDeletionTimestamp() != nil {
@@ -69,7 +71,7 @@ func (c *Client) Delete(ctx context.Context, namespace string, kinds []schema.Gr
 				continue
 			}
 			if err != nil {
-				return deleted, explain(err, "delete", res, item.GetName(), namespace, c.Server)
+				return deleted, apierr.Explain(err, "delete", res, item.GetName(), namespace, c.Server)
 			}
 			ref := Ref(&item)
 			deleted = append(deleted, ref)
@@ -92,7 +94,7 @@ func (c *Client) Remaining(ctx context.Context, namespace string, kinds []schema
 		}
 		list, err := c.iface(m, namespace).List(ctx, metav1.ListOptions{LabelSelector: ManagedSelector})
 		if err != nil {
-			return nil, explain(err, "list", resourceName(m), "", namespace, c.Server)
+			return nil, apierr.Explain(err, "list", resourceName(m), "", namespace, c.Server)
 		}
 		for i := range list.Items {
 			left = append(left, Ref(&list.Items[i]))
@@ -128,7 +130,7 @@ func (c *Client) DeleteNamespace(ctx context.Context, namespace string, dryRun, 
 		return false, nil
 	}
 	if err != nil {
-		return false, explain(err, "delete", "namespaces", namespace, "", c.Server)
+		return false, apierr.Explain(err, "delete", "namespaces", namespace, "", c.Server)
 	}
 	if dryRun || !waitGone {
 		return true, nil
@@ -138,7 +140,7 @@ func (c *Client) DeleteNamespace(ctx context.Context, namespace string, dryRun, 
 		if apierrors.IsNotFound(err) {
 			return true, nil
 		}
-		return false, explain(err, "get", "namespaces", namespace, "", c.Server)
+		return false, apierr.Explain(err, "get", "namespaces", namespace, "", c.Server)
 	})
 	if err != nil && wait.Interrupted(err) {
 		return true, fmt.Errorf("timed out after %s waiting for namespace %s to go", timeout, namespace)

@@ -1,4 +1,7 @@
-package stack
+// Package apierr words failed Kubernetes API calls on one line, the same way
+// for every command: an RBAC refusal names the verb and resource, an
+// unreachable cluster its server, anything else the verb and object.
+package apierr
 
 import (
 	"context"
@@ -38,10 +41,10 @@ func (e *UnreachableError) Error() string {
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// explain turns an API error into one line that names what failed: RBAC
+// Explain turns an API error into one line that names what failed: RBAC
 // refusals with verb and resource, an unreachable server by its address,
 // anything else prefixed with the verb and object.
-func explain(err error, verb, resource, name, namespace, server string) error {
+func Explain(err error, verb, resource, name, namespace, server string) error {
 	if err == nil {
 		return nil
 	}
@@ -56,13 +59,19 @@ func explain(err error, verb, resource, name, namespace, server string) error {
 	case apierrors.IsUnauthorized(err):
 		return fmt.Errorf("unauthorized: the cluster at %s refused the credentials: %w", server, err)
 	case isUnreachable(err):
+		if server == "" {
+			server = serverOf(err)
+		}
 		return &UnreachableError{Server: server, Err: err}
 	}
 	what := resource
 	if name != "" {
 		what += "/" + name
 	}
-	return fmt.Errorf("%s %s: %s", verb, what, oneLine(err.Error()))
+	if namespace != "" && apierrors.IsNotFound(err) {
+		return &lineError{fmt.Sprintf("%s in namespace %q", OneLine(err.Error()), namespace), err}
+	}
+	return &lineError{fmt.Sprintf("%s %s: %s", verb, what, OneLine(err.Error())), err}
 }
 
 // isUnreachable reports whether err is a transport failure, not an answer.
@@ -81,20 +90,40 @@ func isUnreachable(err error) bool {
 func rootCause(err error) string {
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Err != nil {
-		return oneLine(oe.Err.Error())
+		return OneLine(oe.Err.Error())
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) && ue.Err != nil {
-		return oneLine(ue.Err.Error())
+		return OneLine(ue.Err.Error())
 	}
-	return oneLine(err.Error())
+	return OneLine(err.Error())
 }
 
-// oneLine joins a multi-line message (e.g. several apply conflicts) with "; ".
-func oneLine(s string) string {
+// OneLine joins a multi-line message (e.g. several apply conflicts) with "; ".
+func OneLine(s string) string {
 	lines := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '\n' })
 	for i := range lines {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
 	return strings.Join(lines, "; ")
 }
+
+// serverOf is the scheme and host of the URL a transport error names.
+func serverOf(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return "the configured server"
+}
+
+// lineError prints its own one-line message and unwraps to the API error.
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }
