@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,15 +62,7 @@ authenticated SELECT 1 every 200 ms).`,
   kubectl initwait compare --variants init,naive --db-delay 20s --keep -n compare-demo -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Complete(cmd.Flags().Changed("namespace")); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return o.Run(ctx)
+			return runWith(cmd, func() error { return o.Complete(cmd.Flags().Changed("namespace")) }, o)
 		},
 	}
 	f := cmd.Flags()

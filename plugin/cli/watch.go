@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -81,15 +79,7 @@ the events of the pods, their ReplicaSet and Deployment. On exit it prints a sum
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			return o.Run(ctx)
+			return runWith(cmd, func() error { return o.Complete(args) }, o)
 		},
 	}
 	o.AddFlags(cmd)
