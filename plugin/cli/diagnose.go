@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 )
 
 func init() { extraCommands = append(extraCommands, NewDiagnoseCmd) }
@@ -111,8 +112,12 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 	if err != nil {
 		return err
 	}
+	tables, err := source.NewRESTPodTables(cfg, o.Namespace)
+	if err != nil {
+		return err
+	}
 	o.Client = client
-	o.Pods = diagnose.TablePodLister{REST: client.CoreV1().RESTClient()}
+	o.Pods = diagnose.TablePodLister{Tables: tables}
 	return nil
 }
 

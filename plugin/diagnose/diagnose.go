@@ -25,11 +25,6 @@ type Diagnoser struct {
 	refs *clientRefs
 }
 
-// NewDiagnoser returns a Diagnoser that reads pods as API-server Tables.
-func NewDiagnoser(client kubernetes.Interface) *Diagnoser {
-	return &Diagnoser{Client: client, Pods: TablePodLister{REST: client.CoreV1().RESTClient()}, Now: time.Now}
-}
-
 // Diagnose reports on every pod of target in namespace. It returns an error
 // only when it cannot diagnose (unknown target, no pods, API errors); a
 // report with Problems > 0 is a successful diagnosis of a broken workload.

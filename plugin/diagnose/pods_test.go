@@ -1,8 +1,11 @@
 package diagnose
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // tableJSON is an abridged pod Table as the API server returns it for
@@ -15,8 +18,17 @@ const tableJSON = `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"re
 {"cells":["webapp-2","0/1","Init:CrashLoopBackOff","3 (20s ago)","4m"],"object":{"kind":"Pod","apiVersion":"v1",
 "metadata":{"name":"webapp-2","namespace":"demo"},"status":{"phase":"Pending"}}}]}`
 
+func decodeTable(t *testing.T, raw string) *metav1.Table {
+	t.Helper()
+	var table metav1.Table
+	if err := json.Unmarshal([]byte(raw), &table); err != nil {
+		t.Fatal(err)
+	}
+	return &table
+}
+
 func TestPodRowsFromTable(t *testing.T) {
-	rows, err := podRowsFromTable([]byte(tableJSON))
+	rows, err := podRowsFromTable(decodeTable(t, tableJSON))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,8 +39,9 @@ func TestPodRowsFromTable(t *testing.T) {
 	if want := "demo/webapp-1 Init:0/1|demo/webapp-2 Init:CrashLoopBackOff"; strings.Join(got, "|") != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	for _, bad := range []string{`{"kind":"PodList","items":[]}`, `not json`, `{"kind":"Table","rows":[{"cells":[],"object":"x"}]}`} {
-		if _, err := podRowsFromTable([]byte(bad)); err == nil {
+	for _, bad := range []string{`{"kind":"Table","rows":[{"cells":[],"object":"x"}]}`,
+		`{"kind":"Table","columnDefinitions":[{"name":"Status"}],"rows":[{"cells":["x"]}]}`} {
+		if _, err := podRowsFromTable(decodeTable(t, bad)); err == nil {
 			t.Errorf("podRowsFromTable(%q) succeeded", bad)
 		}
 	}

@@ -61,6 +61,13 @@ func NewRESTPodTables(cfg *rest.Config, ns string) (*RESTPodTables, error) {
 	return &RESTPodTables{client: rc, namespace: ns}, nil
 }
 
+// In returns PodTables for another namespace, sharing the client.
+func (t *RESTPodTables) In(ns string) *RESTPodTables {
+	c := *t
+	c.namespace = ns
+	return &c
+}
+
 func (t *RESTPodTables) request(opts metav1.ListOptions) *rest.Request {
 	r := t.client.Get().Namespace(t.namespace).Resource("pods").
 		SetHeader("Accept", tableAccept).Param("includeObject", "Object")
@@ -115,6 +122,9 @@ func decodeTable(obj runtime.Object) (*metav1.Table, error) {
 	}
 	return &t, nil
 }
+
+// Rows reads a listed Table (one that carries its column definitions).
+func Rows(t *metav1.Table) ([]PodRow, error) { return tableRows(t, t.ColumnDefinitions) }
 
 // tableRows extracts the STATUS, READY and RESTARTS cells and the pod of
 // each row, reading the cells by the columns given (a watched Table's own
