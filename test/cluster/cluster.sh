@@ -45,6 +45,7 @@ cmd_up() {
   [ "$(id -u)" = 0 ] || die "the local cluster needs root (it runs containerd and the kubelet, and changes iptables): run as root"
   mkdir -p "$STATE/logs" "$RUNDIR"
   take_over_leftovers
+  mkdir -p "$STATE/logs" "$RUNDIR" # a take-over clears the other cluster's $RUNDIR
   install_packages
   build_kubernetes
   build_coredns
