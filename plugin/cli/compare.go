@@ -80,9 +80,9 @@ authenticated SELECT 1 every 200 ms).`,
 // Complete picks the namespace: the one given with -n, else a new one.
 func (o *CompareOptions) Complete(namespaceGiven bool) error {
 	if o.Namespace == "" && namespaceGiven {
-		ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+		ns, err := namespaceOf(o.ConfigFlags)
 		if err != nil {
-			return fmt.Errorf("reading kubeconfig: %w", err)
+			return err
 		}
 		o.Namespace = ns
 	}

@@ -95,9 +95,9 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 		o.Now = time.Now
 	}
 	if o.Namespace == "" {
-		ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+		ns, err := namespaceOf(o.ConfigFlags)
 		if err != nil {
-			return fmt.Errorf("reading kubeconfig: %w", err)
+			return err
 		}
 		o.Namespace = ns
 	}

@@ -62,9 +62,9 @@ Running it again when nothing is left is fine.`,
 
 // Complete reads the namespace from the kubectl flags and kubeconfig.
 func (o *DownOptions) Complete() error {
-	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := namespaceOf(o.ConfigFlags)
 	if err != nil {
-		return fmt.Errorf("kubeconfig: %w", err)
+		return err
 	}
 	o.Namespace = ns
 	if o.newClient == nil {

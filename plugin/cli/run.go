@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 )
 
 // runner is what a command's Options do once completed.
@@ -28,4 +30,13 @@ func runWith(cmd *cobra.Command, complete func() error, o runner) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return o.Run(ctx)
+}
+
+// namespaceOf is the namespace that -n or the kubeconfig's context selects.
+func namespaceOf(flags *genericclioptions.ConfigFlags) (string, error) {
+	ns, _, err := flags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return "", fmt.Errorf("reading kubeconfig: %w", err)
+	}
+	return ns, nil
 }

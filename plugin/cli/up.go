@@ -86,9 +86,9 @@ they are: run 'kubectl initwait down' first to start afresh.`,
 
 // Complete reads the namespace from the kubectl flags and kubeconfig.
 func (o *UpOptions) Complete() error {
-	ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := namespaceOf(o.ConfigFlags)
 	if err != nil {
-		return fmt.Errorf("kubeconfig: %w", err)
+		return err
 	}
 	o.Namespace = ns
 	if o.newClient == nil {

@@ -110,9 +110,9 @@ func (o *WatchOptions) Complete(args []string) error {
 		o.Getenv = os.Getenv
 	}
 	if o.Namespace == "" {
-		ns, _, err := o.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+		ns, err := namespaceOf(o.ConfigFlags)
 		if err != nil {
-			return fmt.Errorf("reading kubeconfig: %w", err)
+			return err
 		}
 		o.Namespace = ns
 	}
