@@ -157,20 +157,7 @@ func (a *API) badBody(w http.ResponseWriter, err error, what string) {
 
 // redirect is GET /{code}: 307 to the long URL.
 func (a *API) redirect(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
-	if !isCode(code) {
-		writeError(w, http.StatusNotFound, "short URL not found")
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), dbTimeout)
-	defer cancel()
-	long, err := a.store.Resolve(ctx, code)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "short URL not found")
-	case err != nil:
-		a.dbFailed(w, "resolve", err)
-	default:
+	if long, ok := lookup(a, w, r, "resolve", a.store.Resolve); ok {
 		w.Header().Set("Location", long)
 		w.WriteHeader(http.StatusTemporaryRedirect)
 	}
@@ -178,20 +165,31 @@ func (a *API) redirect(w http.ResponseWriter, r *http.Request) {
 
 // getURL is GET /api/v1/urls/{code}: the stored URL with its click count.
 func (a *API) getURL(w http.ResponseWriter, r *http.Request) {
+	if u, ok := lookup(a, w, r, "get", a.store.Get); ok {
+		writeJSON(w, http.StatusOK, a.toJSON(r, u, true))
+	}
+}
+
+// lookup reads the request's short code with get, under the database
+// deadline. It answers 404 for a malformed or unknown code and 503 when the
+// database fails, and then reports false.
+func lookup[T any](a *API, w http.ResponseWriter, r *http.Request, op string, get func(context.Context, string) (T, error)) (T, bool) {
+	var zero T
 	code := r.PathValue("code")
 	if !isCode(code) {
 		writeError(w, http.StatusNotFound, "short URL not found")
-		return
+		return zero, false
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), dbTimeout)
 	defer cancel()
-	u, err := a.store.Get(ctx, code)
+	v, err := get(ctx, code)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, "short URL not found")
 	case err != nil:
-		a.dbFailed(w, "get", err)
+		a.dbFailed(w, op, err)
 	default:
-		writeJSON(w, http.StatusOK, a.toJSON(r, u, true))
+		return v, true
 	}
+	return zero, false
 }
