@@ -96,7 +96,7 @@ if "$kubectl" initwait version -o yaml >/dev/null 2>&1; then fail "kubectl initw
 
 # 6. kubectl's plugin completion runs the archive's kubectl_complete-initwait.
 ln -s "$host_root/store/initwait/$version/kubectl_complete-initwait" "$host_root/bin/kubectl_complete-initwait"
-kver=$("$kubectl" version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -1)
+kver=$("$kubectl" version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | awk 'NR == 1')
 if [ "${kver:-0}" -lt 26 ]; then
   echo "krew-check: skipped: plugin completion needs kubectl >= 1.26 ($kubectl is 1.${kver:-?})"
 else

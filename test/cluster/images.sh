@@ -20,6 +20,10 @@ PG_ENV=(-env "PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/
 
 ctr_k8s() { ctr --address "$CONTAINERD_SOCK" --namespace k8s.io "$@"; }
 
+# image_listed TAG: containerd's k8s.io namespace has an image named TAG. (After an import
+# the CRI plugin adds a sha256:<id> name, so the listing has several lines.)
+image_listed() { ctr_k8s images ls -q | matches -xF -- "$1"; }
+
 # key WORDS...: a short hash of its arguments (file contents are passed as their hashes).
 key() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
 filehash() { sha256sum "$@" | cut -c1-16; }
@@ -43,7 +47,7 @@ import_image() {
   local name=$1 k=$2 tag=$3; shift 3
   local tarball=$IMAGES/$name-image-$k.tar
   mkdir -p "$IMAGES" "$IMPORTED"
-  if [ "$(cat "$IMPORTED/$name" 2>/dev/null)" = "$k" ] && ctr_k8s images ls -q | grep -qx "$tag"; then
+  if [ "$(cat "$IMPORTED/$name" 2>/dev/null)" = "$k" ] && image_listed "$tag"; then
     say "image $tag is current ($k)"
     return 0
   fi
@@ -55,8 +59,11 @@ import_image() {
   snap=$(cat "$STATE/snapshotter" 2>/dev/null || echo overlayfs)
   LOG=$STATE/logs/images.log progress "importing $tag" \
     ctr_k8s images import --snapshotter "$snap" "$tarball"
-  ctr_k8s images ls -q | grep -qx "$tag" ||
+  if ! image_listed "$tag"; then
+    tail -n 20 "$STATE/logs/images.log" >&2 || true
+    printf 'ctr images ls -q:\n%s\n' "$(ctr_k8s images ls -q 2>&1)" >&2
     die "containerd does not list $tag after the import; see .cluster/logs/images.log and .cluster/logs/containerd.log"
+  fi
   echo "$k" >"$IMPORTED/$name"
   # Old tarballs of this image are no use any more.
   find "$IMAGES" -maxdepth 1 -name "$name-image-*.tar" ! -name "$name-image-$k.tar" -delete
@@ -109,7 +116,7 @@ busybox_image() {
 apt_mirror() {
   local m
   m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    grep -v security | head -n1)
+    grep -v security | awk 'NR == 1') || true # no deb822 file, or only security lines
   [ -n "$m" ] || m=$(awk '$1 == "deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
   echo "${m:-http://deb.debian.org/debian}"
 }

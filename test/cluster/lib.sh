@@ -52,6 +52,16 @@ say() { printf '[%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 warn() { printf '[%4ds] warning: %s\n' $((SECONDS - T0)) "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# matches GREP-ARGS...: `grep -q GREP-ARGS` over all of stdin, read in full first. Under
+# pipefail, `cmd | grep -q x` fails whenever grep exits at its first match while cmd still
+# writes (cmd gets SIGPIPE, exit 141) — a timing race, e.g. `ctr images ls -q` printing one
+# line per image. Use `cmd | matches x` instead.
+matches() {
+  local in
+  in=$(cat)
+  grep -q "$@" <<<"$in"
+}
+
 # progress WHAT CMD... runs CMD with its output in $STATE/logs/build.log (or LOG if set),
 # printing WHAT and the elapsed seconds every 15 s until it ends; on failure it shows the
 # log's tail and exits.
@@ -88,7 +98,7 @@ alive() {
   [ -s "$f" ] || return 1
   pid=$(cat "$f")
   [ -d "/proc/$pid" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$1"
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | matches -- "$1"
 }
 
 # start NAME CMD...: runs CMD in the background (own session, so it survives this shell),

@@ -24,9 +24,9 @@ preflight() {
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
   local port busy=()
   for port in 2379 2380 6443 10248 10249 10250 10256 10257 10259 8181 8182; do
-    if ss -Hltn "sport = :$port" | grep -q .; then busy+=("$port"); fi
+    if ss -Hltn "sport = :$port" | matches .; then busy+=("$port"); fi
   done
-  if ss -Hlun "sport = :53" | grep -qE "(0\.0\.0\.0|\*|$BRIDGE_IP):53\b"; then busy+=(53/udp); fi
+  if ss -Hlun "sport = :53" | matches -E "(0\.0\.0\.0|\*|$BRIDGE_IP):53\b"; then busy+=(53/udp); fi
   if ((${#busy[@]})); then
     ss -Hltnp | grep -E ":($(IFS='|'; echo "${busy[*]}"))\b" >&2 || true
     die "ports in use: ${busy[*]} (listed above); stop whatever holds them (an earlier cluster from another checkout: run its test/cluster/cluster.sh down), then re-run up"
@@ -85,7 +85,7 @@ remove_iptables() {
   for cmd in iptables ip6tables; do
     command -v "$cmd" >/dev/null || continue
     "$cmd" -t mangle -D FORWARD "${EGRESS_RULE[@]}" 2>/dev/null || true
-    if "$cmd-save" 2>/dev/null | grep -q 'KUBE-'; then
+    if "$cmd-save" 2>/dev/null | matches 'KUBE-'; then
       "$cmd-save" | grep -v -- 'KUBE-' | "$cmd-restore" ||
         warn "$cmd-restore failed; check '$cmd-save | grep KUBE-'"
     fi
