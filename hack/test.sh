@@ -31,13 +31,26 @@ e2e() {
     started=1
   fi
   # Stop what we started, also on failure (set KEEP_CLUSTER=1 to keep it).
-  cleanup() { if [ -n "$started" ] && [ -z "${KEEP_CLUSTER:-}" ]; then test/cluster/cluster.sh down || true; fi; }
+  # When bringing the cluster up or importing images fails, the tails of the cluster's logs
+  # go to the console: CI shows nothing else. (A failing e2e test prints its own lines.)
+  phase=setup
+  cleanup() {
+    local rc=$? f
+    if [ "$rc" != 0 ] && [ "$phase" = setup ] && [ -d .cluster/logs ]; then
+      for f in .cluster/logs/*.log; do
+        printf '\n--- last lines of %s\n' "$f" >&2
+        tail -n 8 "$f" | cut -c1-300 >&2
+      done
+    fi
+    if [ -n "$started" ] && [ -z "${KEEP_CLUSTER:-}" ]; then test/cluster/cluster.sh down || true; fi
+  }
   trap cleanup EXIT
   step "cluster up"
   test/cluster/cluster.sh up
   step "images"
   test/cluster/cluster.sh images
   step "e2e tests"
+  phase=tests
   KUBECONFIG=$PWD/.cluster/kubeconfig INITWAIT_REQUIRE_CLUSTER=1 \
     go test -race -count=1 -tags e2e -timeout 45m -v ./test/e2e/... 2>&1 | tee .cache/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' || true
   grep -qE '^(FAIL|panic)' .cache/e2e.log && { echo "e2e failed: see .cache/e2e.log" >&2; exit 1; }
