@@ -3,13 +3,20 @@
 # Network rules (hard): nothing leaves this machine. Pods sit on our bridge ($BRIDGE,
 # $POD_CIDR); a DROP rule in the mangle table's FORWARD chain (which runs before any filter
 # rule kube-proxy or the CNI plugin add) drops every packet from the pod CIDR that would
-# leave through any interface but the bridge. Components bind to the bridge address or
+# leave through any interface but the bridge — except packets to the Service CIDR. Those go
+# on to the filter table, where kube-proxy REJECTs connections to a Service without ready
+# endpoints (as on any cluster: refused at once, not a silent connect timeout; pg_isready
+# would otherwise spend its 3 s timeout on every try), and a DROP rule appended after
+# kube-proxy's jumps catches the rest (an unallocated ClusterIP is routed nowhere but out).
+# Both rules carry the comment kubectl-initwait-egress. Components bind to the bridge address or
 # loopback only, and containerd's registry client goes through a proxy address that refuses
 # (see components.sh), so an image missing locally fails fast instead of being pulled.
 
 # shellcheck shell=bash
 
-EGRESS_RULE=(-s "$POD_CIDR" ! -o "$BRIDGE" -m comment --comment kubectl-initwait-egress -j DROP)
+EGRESS_COMMENT=kubectl-initwait-egress
+EGRESS_RULE=(-s "$POD_CIDR" ! -d "$SERVICE_CIDR" ! -o "$BRIDGE" -m comment --comment "$EGRESS_COMMENT" -j DROP)
+SERVICE_EGRESS_RULE=(-s "$POD_CIDR" -d "$SERVICE_CIDR" ! -o "$BRIDGE" -m comment --comment "$EGRESS_COMMENT" -j DROP)
 
 # preflight: root, kernel features, ports; clear messages saying what to do.
 preflight() {
@@ -72,19 +79,36 @@ setup_bridge() {
   fi
   ip addr replace "$BRIDGE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  # The egress rule goes first in mangle FORWARD; added once.
+  # The egress rule goes first in mangle FORWARD, the Service-CIDR one last in filter
+  # FORWARD (kube-proxy inserts its jumps at the top); each added once.
   iptables -t mangle -C FORWARD "${EGRESS_RULE[@]}" 2>/dev/null ||
     iptables -t mangle -I FORWARD 1 "${EGRESS_RULE[@]}"
+  iptables -t filter -C FORWARD "${SERVICE_EGRESS_RULE[@]}" 2>/dev/null ||
+    iptables -t filter -A FORWARD "${SERVICE_EGRESS_RULE[@]}"
 }
 
-# remove_iptables: our egress rule, and every KUBE-* chain and rule that kubelet and
+# delete_egress_rules CMD: every FORWARD rule with our comment, in mangle and filter,
+# whatever its other arguments (so rules of an older version of these scripts go too).
+delete_egress_rules() {
+  local cmd=$1 table rules rule words
+  for table in mangle filter; do
+    rules=$("$cmd" -t "$table" -S FORWARD 2>/dev/null) || continue
+    while IFS= read -r rule; do
+      [[ $rule == "-A FORWARD "*"$EGRESS_COMMENT"* ]] || continue
+      read -ra words <<<"$rule" # our comment has no spaces, so plain splitting is exact
+      "$cmd" -t "$table" -D "${words[@]:1}" 2>/dev/null || true
+    done <<<"$rules"
+  done
+}
+
+# remove_iptables: our egress rules, and every KUBE-* chain and rule that kubelet and
 # kube-proxy made (nothing else on these machines makes KUBE-* chains). Each table is
 # rewritten atomically without them by iptables-restore; other rules stay as they were.
 remove_iptables() {
   local cmd
   for cmd in iptables ip6tables; do
     command -v "$cmd" >/dev/null || continue
-    "$cmd" -t mangle -D FORWARD "${EGRESS_RULE[@]}" 2>/dev/null || true
+    delete_egress_rules "$cmd"
     if "$cmd-save" 2>/dev/null | matches 'KUBE-'; then
       "$cmd-save" | grep -v -- 'KUBE-' | "$cmd-restore" ||
         warn "$cmd-restore failed; check '$cmd-save | grep KUBE-'"

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -311,6 +312,41 @@ func TestClusterEgressDropped(t *testing.T) {
 	}
 	if after, ok := clusterEgressDrops(); counted && ok && after <= before {
 		t.Errorf("the egress DROP rule counted %d packets before and %d after; want more", before, after)
+	}
+}
+
+// TestClusterServiceWithoutEndpointsRefused: as on any kube-proxy cluster, a connection to
+// a Service with no ready endpoints is refused at once (not dropped until a timeout), while a
+// ClusterIP no Service holds is still dropped by the egress rules.
+func TestClusterServiceWithoutEndpointsRefused(t *testing.T) {
+	ns := newNamespace(t, "cluster-noendpoints")
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "nodb"},
+		Spec: corev1.ServiceSpec{
+			Selector: map[string]string{"app": "nothing-matches"},
+			Ports:    []corev1.ServicePort{{Port: 5432}},
+		},
+	}
+	if _, err := clientset.CoreV1().Services(ns).Create(context.Background(), svc, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("creating Service nodb: %v", err)
+	}
+	// kube-proxy needs a moment to install the REJECT rule for the new Service.
+	clusterCreatePod(t, ns, clusterPod("probe", `sleep 2
+s=$(date +%s); nc -w 5 nodb 5432 </dev/null; echo "service exit=$? after $(( $(date +%s) - s ))s"
+nc -w 2 10.111.255.7 5432 </dev/null; echo "unallocated exit=$?"`, corev1.RestartPolicyNever))
+	waitFor(t, 2*time.Minute, "the probe pod to finish", func(ctx context.Context) (bool, error) {
+		p, err := clientset.CoreV1().Pods(ns).Get(ctx, "probe", metav1.GetOptions{})
+		return err == nil && (p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed), nil
+	})
+	logs := clusterLogs(t, ns, "probe", "main", false)
+	for _, want := range []string{"Connection refused", "timed out", "unallocated exit=1"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("probe pod's output = %q, want %q in it", logs, want)
+		}
+	}
+	// Refused at once: 0 or 1 s by date's whole seconds, where a drop would take nc's 5 s.
+	if !regexp.MustCompile(`service exit=1 after [01]s`).MatchString(logs) {
+		t.Errorf("probe pod's output = %q, want the connection to the Service refused within a second", logs)
 	}
 }
 
