@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +54,7 @@ func TestMainExitCodes(t *testing.T) {
 		{"bad env", nil, map[string]string{"POSTGRES_PORT": "x"}, ExitUsage, nil, []string{"POSTGRES_PORT"}},
 		{"wait-db bad interval", []string{"wait-db", "--interval", "0s"}, nil, ExitUsage, nil, []string{"--interval"}},
 		{"wait-db bad duration", []string{"wait-db", "--timeout", "soon"}, nil, ExitUsage, nil, []string{"--timeout"}},
+		{"wait-db bad attempt timeout", []string{"wait-db", "--attempt-timeout", "0s"}, nil, ExitUsage, nil, []string{"--attempt-timeout must be positive"}},
 		{"no database", nil, closed, ExitFailed, nil,
 			[]string{`level=FATAL msg="failed to start: failed to open connection to database: `, "connection refused"}},
 		{"wait-db times out", []string{"wait-db", "--timeout", "700ms", "--interval", "200ms"}, closed, ExitFailed,
@@ -96,6 +98,49 @@ func TestWaitDBSucceeds(t *testing.T) {
 	code = Main(context.Background(), []string{"wait-db", "--timeout", "500ms", "--interval", "100ms"}, IOStreams{Out: &out, ErrOut: &out}, mapEnv(env))
 	if code != ExitFailed || !strings.Contains(out.String(), "waiting for database: ") || !strings.Contains(out.String(), "password authentication failed") {
 		t.Fatalf("wrong password: exit %d: %s", code, out.String())
+	}
+}
+
+// TestWaitDBAttemptTimeout: a server that accepts connections and never answers
+// (a host behind a firewall that drops packets behaves the same for the client)
+// costs one --attempt-timeout per try, so several tries fit in --timeout rather
+// than the first one hanging until the connection's own connect_timeout.
+func TestWaitDBAttemptTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // never read from, never answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	env := map[string]string{"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": port}
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), []string{"wait-db", "--timeout", "2s", "--interval", "10ms", "--attempt-timeout", "200ms"},
+		IOStreams{Out: &out, ErrOut: &errOut}, mapEnv(env))
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, ExitFailed, out.String(), errOut.String())
+	}
+	if n := strings.Count(out.String(), "waiting for database: no answer within 200ms (--attempt-timeout)"); n < 3 {
+		t.Errorf("%d tries cut short by --attempt-timeout, want several:\n%s", n, out.String())
 	}
 }
 

@@ -18,6 +18,10 @@ type WaitDBOptions struct {
 	Getenv   func(string) string
 	Timeout  time.Duration // 0 = no limit
 	Interval time.Duration
+	// AttemptTimeout bounds one try (connect, authenticate, SELECT 1), so that a
+	// host that drops packets costs this long per try rather than the
+	// connection's connect_timeout.
+	AttemptTimeout time.Duration
 
 	db config.Database
 }
@@ -26,7 +30,7 @@ type WaitDBOptions struct {
 func NewWaitDBCmd(streams IOStreams, getenv func(string) string) *cobra.Command {
 	o := &WaitDBOptions{Streams: streams, Getenv: getenv}
 	cmd := &cobra.Command{
-		Use:   "wait-db [--timeout D] [--interval D]",
+		Use:   "wait-db [--timeout D] [--interval D] [--attempt-timeout D]",
 		Short: "Wait until the database accepts an authenticated SELECT 1 (for init containers)",
 		Long: `wait-db exits 0 as soon as an authenticated SELECT 1 works with the same
 settings the service uses, printing "waiting for database: <reason>" after each
@@ -46,6 +50,7 @@ the credentials work.`,
 	}
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "give up after this long (0 = wait forever)")
 	cmd.Flags().DurationVar(&o.Interval, "interval", 500*time.Millisecond, "pause between tries")
+	cmd.Flags().DurationVar(&o.AttemptTimeout, "attempt-timeout", 2*time.Second, "give up on one try after this long (a host that drops packets)")
 	return cmd
 }
 
@@ -67,6 +72,9 @@ func (o *WaitDBOptions) Validate() error {
 	if o.Interval <= 0 {
 		return usageError{fmt.Errorf("--interval must be positive, got %s", o.Interval)}
 	}
+	if o.AttemptTimeout <= 0 {
+		return usageError{fmt.Errorf("--attempt-timeout must be positive, got %s", o.AttemptTimeout)}
+	}
 	return nil
 }
 
@@ -80,7 +88,7 @@ func (o *WaitDBOptions) Run(ctx context.Context) error {
 	start := time.Now()
 	var last error // the last failure not caused by ctx ending
 	for {
-		err := selectOne(ctx, o.db.ConnString())
+		err := o.try(ctx)
 		if err == nil {
 			fmt.Fprintf(o.Streams.Out, "database is ready (%s, after %s)\n", o.db.Redacted(), time.Since(start).Round(time.Millisecond))
 			return nil
@@ -103,6 +111,18 @@ func (o *WaitDBOptions) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// try runs one attempt bounded by AttemptTimeout; a try cut short by that
+// bound says so rather than "context deadline exceeded".
+func (o *WaitDBOptions) try(ctx context.Context) error {
+	actx, cancel := context.WithTimeout(ctx, o.AttemptTimeout)
+	defer cancel()
+	err := selectOne(actx, o.db.ConnString())
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no answer within %s (--attempt-timeout): %w", o.AttemptTimeout, err)
+	}
+	return err
 }
 
 // selectOne connects once and runs SELECT 1.
