@@ -150,8 +150,12 @@ func (o *CompareOptions) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err := client.EnsureNamespace(ctx, o.Namespace, false); err != nil {
+	made, err := client.EnsureNamespace(ctx, o.Namespace, false)
+	if err != nil {
 		return err
+	}
+	if made != nil && made.Action == stack.Created {
+		o.created = true // -n named a namespace that did not exist: ours to delete too
 	}
 	defer func() {
 		if cerr := o.cleanup(client); cerr != nil && err == nil {

@@ -90,7 +90,7 @@ func TestCollectorMeasuresVariants(t *testing.T) {
 	if err := r.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"VARIANT", "webapp-naive", "33s", "20s", "15s", "2s"} {
+	for _, want := range []string{"VARIANT", "webapp-naive", "33s", "20s", "15.00s", "2.00s", "1.00s"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, text.String())
 		}
@@ -101,6 +101,23 @@ func TestCollectorMeasuresVariants(t *testing.T) {
 	var decoded map[string]any
 	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil || decoded["kind"] != "compare" {
 		t.Fatalf("json = %s (%v)", js.String(), err)
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{2330 * time.Millisecond, "2.33s"},
+		{2500 * time.Millisecond, "2.50s"},
+		{-370 * time.Millisecond, "-0.37s"},
+		{0, "0.00s"},
+		{41*time.Second + 5*time.Millisecond, "41.01s"},
+	} {
+		if got := seconds(tt.d); got != tt.want {
+			t.Errorf("seconds(%v) = %q, want %q", tt.d, got, tt.want)
+		}
 	}
 }
 

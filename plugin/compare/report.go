@@ -24,7 +24,7 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "\ncompare in namespace %s", r.Namespace)
 	if !r.DatabaseReadyAt.IsZero() && !r.DatabaseAppliedAt.IsZero() {
 		fmt.Fprintf(w, " (database applied at %s, Ready %s later)", r.DatabaseAppliedAt.Local().Format("15:04:05"),
-			render.Duration(r.DatabaseReadyAt.Sub(r.DatabaseAppliedAt)))
+			seconds(r.DatabaseReadyAt.Sub(r.DatabaseAppliedAt)))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -35,10 +35,10 @@ func (r Report) WriteText(w io.Writer) error {
 			backOff = render.Duration(m.BackOffAtEnd)
 		}
 		if m.InitDoneAfterDB != nil {
-			initDone = signed(*m.InitDoneAfterDB)
+			initDone = seconds(*m.InitDoneAfterDB)
 		}
 		if m.ReadyAfterDB != nil {
-			ready = render.Duration(*m.ReadyAfterDB)
+			ready = seconds(*m.ReadyAfterDB)
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", m.Variant, m.Restarts, render.Duration(m.InCrash),
 			render.Duration(m.InInit), backOff, m.ErrorLogLines, m.WaitLogLines, initDone, ready)
@@ -54,10 +54,9 @@ func (r Report) WriteJSON(w io.Writer) error {
 	}{"compare", r})
 }
 
-// signed prints a duration that may be negative.
-func signed(d time.Duration) string {
-	if d < 0 {
-		return "-" + render.Duration(-d)
-	}
-	return render.Duration(d)
+// seconds prints a measured latency (which may be negative) in seconds with
+// two decimals: whole seconds would hide the difference between the variants
+// and the 2.5 s target.
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.2fs", d.Seconds())
 }

@@ -6,12 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/compare"
 )
@@ -106,5 +109,29 @@ func TestCompareAgreesWithTheCluster(t *testing.T) {
 	}
 	if !sawFatal {
 		t.Error("the naive webapp's FATAL line is not on the timeline")
+	}
+}
+
+// TestCompareDeletesANamespaceItMade: `-n` naming a namespace that does not exist yet
+// makes compare create it, and then (without --keep) delete it again; the text table
+// prints the latencies with two decimals.
+func TestCompareDeletesANamespaceItMade(t *testing.T) {
+	ns := "compare-new-" + rand.String(5)
+	t.Cleanup(func() { _ = clientset.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	plugin, rec, stderr := startPlugin(t, ctx, "compare", "-n", ns, "--variants", "waitdb", "--db-delay", "1s", "--timeout", "4m")
+	if err := plugin.Wait(); err != nil {
+		t.Fatalf("compare: %v\n%s", err, stderr)
+	}
+	out := strings.Join(rec.snapshot(), "\n")
+	if !regexp.MustCompile(`webapp-waitdb .* -?\d+\.\d\ds +\d+\.\d\ds\s*$`).MatchString(out) {
+		t.Errorf("no table row with two-decimal latencies:\n%s", out)
+	}
+	got, err := clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if err == nil && got.DeletionTimestamp == nil {
+		t.Errorf("namespace %s that compare created is still there (phase %s)", ns, got.Status.Phase)
+	} else if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
 	}
 }
