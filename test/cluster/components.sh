@@ -8,7 +8,7 @@
 # shellcheck shell=bash
 
 # put FILE: writes stdin to FILE only when it differs, so a re-run of `up` does not touch the
-# files of running daemons (kube-proxy exits when its configuration file changes).
+# files of running daemons.
 put() {
   local tmp=$1.new
   cat >"$tmp"
@@ -161,6 +161,8 @@ EOF
 }
 
 start_kube_proxy() {
+  local before
+  before=$(cat "$STATE/kube-proxy.yaml" 2>/dev/null || true)
   put "$STATE/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -174,6 +176,11 @@ metricsBindAddress: 127.0.0.1:10249
 nodePortAddresses: ["$BRIDGE_IP/32"]
 conntrack: {maxPerCore: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 EOF
+  # A running kube-proxy keeps the configuration it started with: restart it on a change.
+  if [ -n "$before" ] && [ "$before" != "$(cat "$STATE/kube-proxy.yaml")" ] && alive kube-proxy; then
+    say "kube-proxy's configuration changed; restarting it"
+    stop kube-proxy
+  fi
   start kube-proxy "$K8S_BIN/kube-proxy" --config="$STATE/kube-proxy.yaml" --v=1
 }
 
