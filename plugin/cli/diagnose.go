@@ -137,6 +137,26 @@ func (o *DiagnoseOptions) Validate() error {
 	return nil
 }
 
+// TimeoutError is a diagnosis that --timeout ended: one line naming the
+// timeout; it wraps what failed (and so context.DeadlineExceeded).
+type TimeoutError struct {
+	What  string
+	After time.Duration
+	Err   error
+	// Partial is true when a report was printed, with what could be read in time.
+	Partial bool
+}
+
+func (e *TimeoutError) Error() string {
+	s := fmt.Sprintf("%s timed out after %s", e.What, e.After)
+	if e.Partial {
+		s += ": the report above is incomplete"
+	}
+	return s
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
 // ErrProblemsFound is wrapped by Run's error when the diagnosis found a problem.
 var ErrProblemsFound = errors.New("problem found")
 
@@ -147,10 +167,15 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	parent := ctx
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
+	}
+	// timedOut is true when our --timeout, not the caller, ended the diagnosis.
+	timedOut := func() bool {
+		return errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil
 	}
 	d := &diagnose.Diagnoser{Client: o.Client, Pods: o.Pods, Now: o.Now, TailLines: o.TailLines}
 	if o.TailLines == 0 {
@@ -158,6 +183,9 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 	}
 	rep, err := d.Diagnose(ctx, o.Namespace, target)
 	if err != nil {
+		if timedOut() {
+			return &TimeoutError{What: "diagnose", After: o.Timeout, Err: err}
+		}
 		return err
 	}
 	if o.Output == "json" {
@@ -167,6 +195,10 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	if timedOut() {
+		// The report was made, but reads after the deadline failed: incomplete.
+		return &TimeoutError{What: "diagnose", After: o.Timeout, Err: context.DeadlineExceeded, Partial: true}
 	}
 	if rep.Problems > 0 {
 		return fmt.Errorf("%w: %d of %d pod(s) of %s will not become Ready without a change", ErrProblemsFound, rep.Problems, len(rep.Pods), target)

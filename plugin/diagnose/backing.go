@@ -3,6 +3,7 @@ package diagnose
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -83,15 +84,18 @@ func (d *Diagnoser) backingPodState(ctx context.Context, row PodRow, sp corev1.S
 		}
 		b.next = []string{describe}
 	default:
-		since := blk.since
-		if st.State.Running != nil {
-			since = st.State.Running.StartedAt.Time
-		}
-		b.summary = fmt.Sprintf("%s: container %q is running for %s but not Ready yet", name, blk.spec.Name, ago(now, since))
-		if u := lastEvent(podEvents(ctx, d.Client, pod), "Unhealthy"); u != "" {
-			b.evidence = append(b.evidence, fmt.Sprintf("%s: %s", pod.Name, u))
+		nr := judgeNotReady(blk, podEvents(ctx, d.Client, pod), now)
+		b.summary = fmt.Sprintf("%s: container %q is running for %s but not Ready yet", name, blk.spec.Name, nr.running.Round(time.Second))
+		if nr.unhealthy > 0 {
+			b.evidence = append(b.evidence, fmt.Sprintf("%s: %s", pod.Name, nr.eventText()))
 		}
 		b.next = []string{describe}
+		if nr.severity == SeverityProblem {
+			b.severity = SeverityProblem
+			b.summary = fmt.Sprintf("%s: container %q has been running for %s but is not Ready: %s",
+				name, blk.spec.Name, nr.running.Round(time.Second), nr.why())
+			b.next = append(b.next, fmt.Sprintf("kubectl logs %s -n %s -c %s", pod.Name, pod.Namespace, blk.spec.Name))
+		}
 	}
 	return b
 }

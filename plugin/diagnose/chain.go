@@ -29,7 +29,13 @@ func (d *Diagnoser) checkDependency(ctx context.Context, pod *corev1.Pod, dep De
 	host := dep.Host
 	switch {
 	case len(dep.Unresolved) > 0 && strings.Contains(dep.Host, "$"):
-		return r.problem(fmt.Sprintf("its host %s could not be read: %s", dep.Host, strings.Join(dep.Unresolved, "; ")))
+		finding := fmt.Sprintf("its host %s could not be read: %s", dep.Host, strings.Join(dep.Unresolved, "; "))
+		if dep.missing {
+			return r.problem(finding)
+		}
+		return r.unknown(finding + ": not followed")
+	case strings.ContainsAny(host, "$()`…"):
+		return r.unknown(fmt.Sprintf("host %s is only known when the container runs (a command substitution or variable): not followed", host))
 	case host == "local socket":
 		return r.problem(dep.Tool + " has no -h host: it probes the local Unix socket, and no database runs in this container")
 	case host == "localhost" || host == "127.0.0.1" || host == "::1":

@@ -28,6 +28,9 @@ type Dependency struct {
 	Unresolved []string `json:"unresolved,omitempty"`
 
 	portRaw string // the port as written, to name an unreadable variable
+	// missing is true when an unresolved variable's Secret, ConfigMap or key
+	// does not exist, false when it only could not be read.
+	missing bool
 }
 
 // Address is host:port, or host alone for a DNS dependency.
@@ -142,6 +145,9 @@ func resolveMarkers(d Dependency, env Env) Dependency {
 	}
 	for name := range names {
 		d.Unresolved = append(d.Unresolved, describeUnresolved(name, env))
+		if env[name].Missing {
+			d.missing = true
+		}
 	}
 	sort.Strings(d.Unresolved)
 	return d
@@ -168,6 +174,10 @@ func describeUnresolved(name string, env Env) string {
 	switch {
 	case !ok:
 		return fmt.Sprintf("%s is not set in the pod spec (maybe in the image)", name)
+	case v.Missing:
+		return fmt.Sprintf("%s from %s (%s)", name, v.Source, v.Why)
+	case v.Source != "" && v.Why != "":
+		return fmt.Sprintf("%s from %s (not readable: %s)", name, v.Source, v.Why)
 	case v.Source != "":
 		return fmt.Sprintf("%s from %s (not readable)", name, v.Source)
 	}

@@ -135,8 +135,8 @@ func TestDiagnoseContainers(t *testing.T) {
 				p.Spec.InitContainers[0].Env = []corev1.EnvVar{{Name: "DB_HOST", ValueFrom: &corev1.EnvVarSource{
 					SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}, Key: "host"}}}}
 			})},
-		{name: "host from unreadable secret", severity: SeverityProblem, forSec: 252,
-			verdict: `check-db-ready waits for $DB_HOST:5432, but its host $DB_HOST could not be read: DB_HOST from Secret "db" key "host" (not readable)`,
+		{name: "host from missing secret", severity: SeverityProblem, forSec: 252,
+			verdict: `check-db-ready waits for $DB_HOST:5432, but its host $DB_HOST could not be read: DB_HOST from Secret "db" key "host" (Secret "db" does not exist)`,
 			pod: base(func(p *corev1.Pod) {
 				p.Spec.InitContainers[0].Command = []string{"sh", "-c", "until pg_isready -h $DB_HOST; do sleep 2; done"}
 				p.Spec.InitContainers[0].Env = []corev1.EnvVar{{Name: "DB_HOST", ValueFrom: &corev1.EnvVarSource{

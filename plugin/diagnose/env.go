@@ -2,10 +2,12 @@ package diagnose
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
 // EnvVar is one environment variable of a container as diagnose resolved it.
@@ -16,7 +18,17 @@ type EnvVar struct {
 	Resolved bool
 	// Source says where the value comes from, e.g. `Secret "db" key "host"`; empty for a literal.
 	Source string
+	// Missing is true when an unresolved value's Secret, ConfigMap or key does
+	// not exist (the pod cannot start: a problem); false when it could not be
+	// read (RBAC, timeout), which proves nothing.
+	Missing bool
+	// Why says why an unresolved value could not be had, e.g. `Secret "db" does not exist`.
+	Why string
 }
+
+// podNamespaceVar is the pseudo variable (no real variable can be named so)
+// holding the pod's namespace, for `$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)`.
+const podNamespaceVar = "\x00pod-namespace"
 
 // Env is a container's environment: name → variable. A name absent from Env is unset.
 type Env map[string]EnvVar
@@ -32,7 +44,7 @@ type RefReader interface {
 // does: envFrom first, then env in order, with $(VAR) references expanded.
 // refs may be nil: then Secret and ConfigMap values stay unresolved.
 func ContainerEnv(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.Container) Env {
-	env := Env{}
+	env := Env{podNamespaceVar: {Value: pod.Namespace, Resolved: true, Source: "the pod's namespace"}}
 	for _, from := range c.EnvFrom {
 		switch {
 		case from.ConfigMapRef != nil:
@@ -70,27 +82,43 @@ func valueFrom(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.C
 	case src.SecretKeyRef != nil:
 		ref := src.SecretKeyRef
 		v := EnvVar{Source: fmt.Sprintf("Secret %q key %q", ref.Name, ref.Key)}
-		if data, err := secretData(ctx, refs, pod.Namespace, ref.Name); err == nil {
-			if b, ok := data[ref.Key]; ok {
-				v.Value, v.Resolved = string(b), true
-			}
+		data, err := secretData(ctx, refs, pod.Namespace, ref.Name)
+		if b, ok := data[ref.Key]; ok && err == nil {
+			v.Value, v.Resolved = string(b), true
 		}
-		return v
+		return unreadable(v, "Secret", ref.Name, err)
+
 	case src.ConfigMapKeyRef != nil:
 		ref := src.ConfigMapKeyRef
 		v := EnvVar{Source: fmt.Sprintf("ConfigMap %q key %q", ref.Name, ref.Key)}
-		if data, err := configMapData(ctx, refs, pod.Namespace, ref.Name); err == nil {
-			if s, ok := data[ref.Key]; ok {
-				v.Value, v.Resolved = s, true
-			}
+		data, err := configMapData(ctx, refs, pod.Namespace, ref.Name)
+		if s, ok := data[ref.Key]; ok && err == nil {
+			v.Value, v.Resolved = s, true
 		}
-		return v
+		return unreadable(v, "ConfigMap", ref.Name, err)
 	case src.FieldRef != nil:
 		return fieldRef(pod, src.FieldRef.FieldPath)
 	case src.ResourceFieldRef != nil:
 		return EnvVar{Source: fmt.Sprintf("resource field %q", src.ResourceFieldRef.Resource)}
 	}
 	return EnvVar{Source: "an unsupported valueFrom"}
+}
+
+// unreadable fills Missing and Why of a Secret or ConfigMap value that was
+// not resolved: NotFound or an absent key is Missing; any other read error
+// (forbidden, timeout) only says why it could not be read.
+func unreadable(v EnvVar, kind, name string, err error) EnvVar {
+	switch {
+	case v.Resolved:
+	case err == nil:
+		v.Missing, v.Why = true, fmt.Sprintf("%s %q has no such key", kind, name)
+	case apierrors.IsNotFound(err):
+		v.Missing, v.Why = true, fmt.Sprintf("%s %q does not exist", kind, name)
+	case errors.Is(err, errNoReader):
+	default:
+		v.Why = oneLine(err.Error())
+	}
+	return v
 }
 
 func fieldRef(pod *corev1.Pod, path string) EnvVar {
@@ -120,16 +148,19 @@ func fieldRef(pod *corev1.Pod, path string) EnvVar {
 	return v
 }
 
+// errNoReader is the error of a value read without a RefReader.
+var errNoReader = errors.New("no reader")
+
 func secretData(ctx context.Context, refs RefReader, ns, name string) (map[string][]byte, error) {
 	if refs == nil {
-		return nil, fmt.Errorf("no reader")
+		return nil, errNoReader
 	}
 	return refs.SecretData(ctx, ns, name)
 }
 
 func configMapData(ctx context.Context, refs RefReader, ns, name string) (map[string]string, error) {
 	if refs == nil {
-		return nil, fmt.Errorf("no reader")
+		return nil, errNoReader
 	}
 	return refs.ConfigMapData(ctx, ns, name)
 }

@@ -17,11 +17,14 @@ type refProblem struct {
 	// volume is true when a volume needs it (the pod stays ContainerCreating),
 	// false for env (CreateContainerConfigError).
 	volume bool
+	// unknown is true when the object could not be read (RBAC, timeout):
+	// evidence that it was not checked, not a problem.
+	unknown bool
 }
 
 // checkRefs finds the non-optional Secrets, ConfigMaps and keys that pod
 // refers to (envFrom, env valueFrom, volumes, projected volumes) and that
-// are missing or unreadable.
+// are missing (a problem) or unreadable (unknown: not a problem).
 func checkRefs(ctx context.Context, refs RefReader, pod *corev1.Pod) []refProblem {
 	var out []refProblem
 	check := func(kind, name, key string, optional *bool, volume bool, user string) {
@@ -50,7 +53,8 @@ func checkRefs(ctx context.Context, refs RefReader, pod *corev1.Pod) []refProble
 		case apierrors.IsNotFound(err):
 			p.text = fmt.Sprintf("%s %q does not exist in namespace %q (needed by %s)", kind, name, pod.Namespace, user)
 		case err != nil:
-			p.text = fmt.Sprintf("cannot read %s %q (needed by %s): %v", kind, name, user, oneLine(err.Error()))
+			p.unknown = true
+			p.text = fmt.Sprintf("cannot read %s %q (needed by %s), so it was not checked: %v", kind, name, user, oneLine(err.Error()))
 		case key != "" && !keys[key]:
 			p.text = fmt.Sprintf("%s %q has no key %q (needed by %s)", kind, name, key, user)
 		default:

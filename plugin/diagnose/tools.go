@@ -3,6 +3,7 @@ package diagnose
 import (
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -120,6 +121,15 @@ func httpDeps(tool string, args []string) []Dependency {
 	return deps
 }
 
+// urlPassword matches the password of a URL's userinfo, with or without scheme.
+var urlPassword = regexp.MustCompile(`^((?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@:]*):[^/?#]*@`)
+
+// redactURL replaces the password of a URL's userinfo by xxxxx, as
+// net/url's Redacted does, keeping the rest as written.
+func redactURL(raw string) string {
+	return urlPassword.ReplaceAllString(raw, "${1}:xxxxx@")
+}
+
 // urlDependency reads host and port (explicit, else by scheme) from a URL;
 // a URL without scheme is http, as curl and wget take it.
 func urlDependency(tool, raw string) (Dependency, bool) {
@@ -131,7 +141,7 @@ func urlDependency(tool, raw string) (Dependency, bool) {
 	if err != nil || u.Hostname() == "" {
 		return Dependency{}, false
 	}
-	d := Dependency{Kind: u.Scheme, Tool: tool, Host: u.Hostname(), URL: raw}
+	d := Dependency{Kind: u.Scheme, Tool: tool, Host: u.Hostname(), URL: redactURL(raw)}
 	switch {
 	case u.Port() != "":
 		d.Port, d.portRaw = port(u.Port()), u.Port()

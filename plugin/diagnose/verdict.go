@@ -15,14 +15,18 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	rep := PodReport{Name: pod.Name, Status: row.Status, Ready: podReady(pod)}
 	describe := fmt.Sprintf("kubectl describe pod %s -n %s", pod.Name, pod.Namespace)
 	switch {
+	case pod.DeletionTimestamp != nil:
+		// Before Ready and Succeeded: a terminating pod counts as neither.
+		rep.Severity, rep.Verdict = SeverityProgressing, "being deleted"
+		if p := pod.Status.Phase; p == corev1.PodSucceeded || p == corev1.PodFailed {
+			rep.Verdict += fmt.Sprintf(" (it ended %s)", p)
+		}
+		return rep
 	case rep.Ready:
 		rep.Severity, rep.Verdict = SeverityOK, "Ready"
 		return rep
 	case pod.Status.Phase == corev1.PodSucceeded:
 		rep.Severity, rep.Verdict = SeverityOK, "Completed"
-		return rep
-	case pod.DeletionTimestamp != nil:
-		rep.Severity, rep.Verdict = SeverityProgressing, "being deleted"
 		return rep
 	}
 	events := podEvents(ctx, d.Client, pod)
@@ -32,12 +36,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		rep.Evidence = append(rep.Evidence, r.text)
 	}
 	if pod.Status.Phase == corev1.PodFailed {
-		rep.setSince(pod.CreationTimestamp.Time, now)
-		rep.Severity = SeverityProblem
-		rep.Verdict = fmt.Sprintf("the pod failed (%s): %s", pod.Status.Reason, oneLine(pod.Status.Message))
-		rep.Evidence = append(rep.Evidence, warnings...)
-		rep.Next = []string{describe}
-		return rep
+		return d.failedPod(ctx, rep, pod, warnings, now)
 	}
 	if c := condition(pod, corev1.PodScheduled); c != nil && c.Status == corev1.ConditionFalse {
 		rep.setSince(pod.CreationTimestamp.Time, now)
@@ -60,20 +59,8 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		return rep
 	}
 	rep.setSince(b.since, now)
-	cr := d.containerReport(ctx, pod, b)
-	rep.Blocking = cr
+	cr := d.blockingEvidence(ctx, &rep, pod, b, now)
 	logs := fmt.Sprintf("kubectl logs %s -n %s -c %s", pod.Name, pod.Namespace, cr.Name)
-	env := ContainerEnv(ctx, d.refs, pod, b.spec)
-	for _, dep := range ParseDependencies(ContainerArgv(b.spec.Image, b.spec.Command, b.spec.Args), env) {
-		rep.Dependencies = append(rep.Dependencies, d.checkDependency(ctx, pod, dep))
-	}
-	rep.Evidence = append([]string{containerLine(b, cr, now)}, rep.Evidence...)
-	for _, dr := range rep.Dependencies {
-		rep.Evidence = append(rep.Evidence, fmt.Sprintf("%s %s: %s", dr.Tool, dr.Address(), dr.Finding))
-		for _, e := range dr.Evidence {
-			rep.Evidence = append(rep.Evidence, "  "+e)
-		}
-	}
 	rep.Evidence = append(rep.Evidence, warnings...)
 	depNext := dependencyNext(rep.Dependencies)
 	st := b.status
@@ -109,9 +96,12 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		}
 		rep.Next = append([]string{logs + " --previous"}, depNext...)
 	case b.typ == "app" || b.typ == "sidecar" && st.Started != nil && *st.Started:
-		rep.Severity = SeverityProgressing
+		nr := judgeNotReady(b, events, now)
+		rep.Severity = nr.severity
 		rep.Verdict = fmt.Sprintf("%s is running but not Ready", name)
-		if u := lastEvent(events, "Unhealthy"); u != "" {
+		if nr.severity == SeverityProblem {
+			rep.Verdict = fmt.Sprintf("%s has been running for %s but is not Ready: %s", name, nr.running.Round(time.Second), nr.why())
+		} else if u := lastEvent(events, "Unhealthy"); u != "" {
 			rep.Verdict += " (" + u + ")"
 		}
 		rep.Next = append([]string{describe, logs}, depNext...)
@@ -121,6 +111,31 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	}
 	rep.Next = dedupe(rep.Next)
 	return rep
+}
+
+// blockingEvidence reads the blocking container's report, parses and
+// follows what it waits for, and puts the container line first in the
+// evidence, the dependencies' findings after the existing evidence.
+func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *corev1.Pod, b blocker, now time.Time) *ContainerReport {
+	cr := d.containerReport(ctx, pod, b)
+	rep.Blocking = cr
+	env := ContainerEnv(ctx, d.refs, pod, b.spec)
+	for _, dep := range ParseDependencies(ContainerArgv(b.spec.Image, b.spec.Command, b.spec.Args), env) {
+		dep, note := hostFromLog(dep, cr)
+		dr := d.checkDependency(ctx, pod, dep)
+		if note != "" {
+			dr.Evidence = append([]string{note}, dr.Evidence...)
+		}
+		rep.Dependencies = append(rep.Dependencies, dr)
+	}
+	rep.Evidence = append([]string{containerLine(b, cr, now)}, rep.Evidence...)
+	for _, dr := range rep.Dependencies {
+		rep.Evidence = append(rep.Evidence, fmt.Sprintf("%s %s: %s", dr.Tool, dr.Address(), dr.Finding))
+		for _, e := range dr.Evidence {
+			rep.Evidence = append(rep.Evidence, "  "+e)
+		}
+	}
+	return cr
 }
 
 // waitVerdict words an init container that is running its wait loop.
@@ -228,20 +243,24 @@ func lastEvent(events []corev1.Event, reason string) string {
 	return ""
 }
 
+// envRefProblems are the missing Secrets, ConfigMaps and keys env needs
+// (not the unreadable ones).
 func envRefProblems(refs []refProblem) []refProblem {
 	var out []refProblem
 	for _, r := range refs {
-		if !r.volume {
+		if !r.volume && !r.unknown {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
+// volumeRefProblems are the missing Secrets, ConfigMaps and keys volumes
+// need (not the unreadable ones).
 func volumeRefProblems(refs []refProblem) []refProblem {
 	var out []refProblem
 	for _, r := range refs {
-		if r.volume {
+		if r.volume && !r.unknown {
 			out = append(out, r)
 		}
 	}

@@ -32,10 +32,36 @@ func writePart(b *strings.Builder, part syntax.WordPart, env Env, quoted bool) {
 	case *syntax.ParamExp:
 		b.WriteString(paramValue(p, env))
 	case *syntax.CmdSubst:
-		b.WriteString("$(…)")
+		if v, ok := env[podNamespaceVar]; ok && readsNamespaceFile(p) {
+			b.WriteString(v.Value)
+		} else {
+			b.WriteString("$(…)")
+		}
 	case *syntax.ArithmExp:
 		b.WriteString("$((…))")
 	}
+}
+
+// serviceAccountNamespaceFile holds the pod's namespace in every container
+// with a mounted service account token.
+const serviceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+// readsNamespaceFile tells whether a command substitution only prints the
+// service account's namespace file: $(cat FILE), `cat FILE` or $(<FILE).
+func readsNamespaceFile(cs *syntax.CmdSubst) bool {
+	if len(cs.Stmts) != 1 {
+		return false
+	}
+	st := cs.Stmts[0]
+	switch c := st.Cmd.(type) {
+	case nil:
+		return len(st.Redirs) == 1 && st.Redirs[0].Op == syntax.RdrIn && st.Redirs[0].Word != nil &&
+			wordString(st.Redirs[0].Word, nil) == serviceAccountNamespaceFile
+	case *syntax.CallExpr:
+		return len(st.Redirs) == 0 && len(c.Assigns) == 0 && len(c.Args) == 2 &&
+			wordString(c.Args[0], nil) == "cat" && wordString(c.Args[1], nil) == serviceAccountNamespaceFile
+	}
+	return false
 }
 
 func paramValue(p *syntax.ParamExp, env Env) string {

@@ -226,3 +226,57 @@ func TestDiagnoseBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagnoseFailedJobAndServiceAccountNamespace: a Job's pod whose init
+// container exits 2 (restartPolicy Never) names that container, its exit
+// code and log; the Kubernetes docs' init-container example, which reads
+// the namespace from the service account, is looked up in the pod's namespace.
+func TestDiagnoseFailedJobAndServiceAccountNamespace(t *testing.T) {
+	ns := newNamespace(t, "fx-diag-e2e")
+	ctx := context.Background()
+	busybox := func(name string, script string) corev1.Container {
+		return corev1.Container{Name: name, Image: "docker.io/library/busybox:1.36", ImagePullPolicy: corev1.PullIfNotPresent,
+			Command: []string{"sh", "-c", script}}
+	}
+	job := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "failjob", Namespace: ns, Labels: diagLabels},
+		Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, TerminationGracePeriodSeconds: new(int64),
+			InitContainers: []corev1.Container{busybox("migrate", "echo 'relation users does not exist'; exit 2")},
+			Containers:     []corev1.Container{busybox("main", "true")}},
+	}
+	docs := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "myapp", Namespace: ns, Labels: diagLabels},
+		Spec: corev1.PodSpec{TerminationGracePeriodSeconds: new(int64),
+			InitContainers: []corev1.Container{busybox("init-myservice",
+				"until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done")},
+			Containers: []corev1.Container{busybox("app", "sleep 3600")}},
+	}
+	for _, p := range []*corev1.Pod{job, docs} {
+		if _, err := clientset.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 2*time.Minute, "failjob to fail and myapp's init container to run", func(ctx context.Context) (bool, error) {
+		f, err := clientset.CoreV1().Pods(ns).Get(ctx, "failjob", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		m, err := clientset.CoreV1().Pods(ns).Get(ctx, "myapp", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		st := m.Status.InitContainerStatuses
+		return f.Status.Phase == corev1.PodFailed && len(st) == 1 && st[0].State.Running != nil, nil
+	})
+
+	out, _, code := diagRun(t, "pod/failjob", "-n", ns)
+	if code != 1 || !strings.Contains(out, `init container "migrate" exited 2 (Error); the pod failed`) ||
+		!strings.Contains(out, "| relation users does not exist") {
+		t.Errorf("failed Job pod (exit %d):\n%s", code, out)
+	}
+	rep, code := diagJSON(t, "pod/myapp", "-n", ns)
+	want := `Service "myservice" does not exist in namespace "` + ns + `"`
+	if code != 1 || len(rep.Pods) != 1 || !strings.Contains(rep.Pods[0].Verdict, want) {
+		t.Errorf("docs example (exit %d): %+v, want a verdict containing %q", code, rep.Pods, want)
+	}
+}
