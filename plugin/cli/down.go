@@ -47,7 +47,8 @@ Nothing else is touched, and the namespace stays unless --delete-namespace.
 Running it again when nothing is left is fine.`,
 		Example: `  kubectl initwait down -n initwait-demo
   kubectl initwait down -n initwait-demo --delete-namespace`,
-		Args: cobra.NoArgs,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWith(cmd, func() error { return o.Complete() }, o)
 		},

@@ -22,6 +22,9 @@ It streams, in one ordered and coloured timeline, the STATUS column kubectl
 prints for each pod, the logs of every init-container instance and the events
 of the pods and their owners; explains why init is blocked; and measures what
 an init container buys over a crash-looping app.`,
+		Example: `  kubectl initwait up -n initwait-demo --variant both --db later
+  kubectl initwait watch webapp -n initwait-demo
+  kubectl initwait diagnose webapp -n initwait-demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations: map[string]string{
@@ -42,7 +45,44 @@ an init container buys over a crash-looping app.`,
 	if err := RegisterFlagCompletions(root, flags); err != nil {
 		panic(err)
 	}
+	addBuiltinCommands(root)
+	// Completion of the enumerated flags' values, by flag name, on every
+	// command (also those added above); an error is a programming error.
+	if err := RegisterValueCompletions(root); err != nil {
+		panic(err)
+	}
 	return root
+}
+
+// addBuiltinCommands adds cobra's completion and help commands now rather
+// than when the root runs, so that they get examples like every command.
+func addBuiltinCommands(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	examples := map[string]string{
+		"help": `  kubectl initwait help watch
+  kubectl initwait watch --help`,
+		"completion": `  # complete kubectl initwait through kubectl (kubectl >= 1.26): put
+  # kubectl_complete-initwait on your PATH (see the README)
+  kubectl __complete initwait watch ''
+  # complete the kubectl-initwait binary called directly
+  source <(kubectl-initwait completion bash)`,
+		"bash":       "  source <(kubectl-initwait completion bash)\n  kubectl-initwait completion bash > /etc/bash_completion.d/kubectl-initwait",
+		"zsh":        "  source <(kubectl-initwait completion zsh)\n  kubectl-initwait completion zsh > \"${fpath[1]}/_kubectl-initwait\"",
+		"fish":       "  kubectl-initwait completion fish | source\n  kubectl-initwait completion fish > ~/.config/fish/completions/kubectl-initwait.fish",
+		"powershell": "  kubectl-initwait completion powershell | Out-String | Invoke-Expression",
+	}
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = examples["help"]
+		case "completion":
+			c.Example = examples["completion"]
+			for _, sh := range c.Commands() {
+				sh.Example = examples[sh.Name()]
+			}
+		}
+	}
 }
 
 // extraCommands lets each command file register its constructor, so that

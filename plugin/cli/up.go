@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -55,15 +54,18 @@ func NewUpCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOS
 and stream the timeline of the webapp pods until every one is Ready.
 
 The database password is generated on first install and kept on every re-run;
-it is never printed (--dry-run=client leaves it out of the YAML).
+it is never printed: --dry-run=client leaves the Secret out of the YAML and
+says, in comments at the top, how to create it before 'kubectl apply -f'.
 --db later applies the database --db-delay after the webapp, as in the seed
 article; --db none leaves it out (then up returns after the apply: see
 'kubectl initwait diagnose webapp'). Webapps of variants not chosen stay as
 they are: run 'kubectl initwait down' first to start afresh.`,
 		Example: `  kubectl initwait up -n initwait-demo
   kubectl initwait up --variant both --db later --db-delay 20s -n initwait-demo
-  kubectl initwait up --dry-run=client > stack.yaml`,
-		Args: cobra.NoArgs,
+  # print the stack instead; the comments at its top say how to create the Secret first
+  kubectl initwait up --dry-run=client -n initwait-demo > stack.yaml`,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWith(cmd, func() error { return o.Complete() }, o)
 		},
@@ -75,7 +77,6 @@ they are: run 'kubectl initwait down' first to start afresh.`,
 	f.StringVar(&o.Image, "image", stack.DefaultImage, "Shortener image")
 	f.StringVar(&o.PostgresImage, "postgres-image", stack.DefaultPostgresImage, "PostgreSQL image (database and check-db-ready)")
 	f.StringVar(&o.DryRun, "dry-run", "none", "none, client (print the YAML, contact nothing) or server (validate, persist nothing)")
-	f.Lookup("dry-run").NoOptDefVal = "client"
 	f.BoolVar(&o.NoWatch, "no-watch", false, "Return after applying instead of streaming the timeline")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up when the webapp pods are not all Ready by then (0: no limit)")
 	f.StringVarP(&o.Output, "output", "o", "", "Timeline format: '' (text) or json")
@@ -112,6 +113,9 @@ func (o *UpOptions) Validate() error {
 	}
 	if o.Timeout < 0 {
 		return fmt.Errorf("--timeout must not be negative, got %s", o.Timeout)
+	}
+	if o.DB == "later" && o.watches() && o.Timeout > 0 && o.DBDelay >= o.Timeout {
+		return fmt.Errorf("--db-delay %s must be shorter than --timeout %s: the webapp cannot get Ready before the database is applied", o.DBDelay, o.Timeout)
 	}
 	switch o.DryRun {
 	case "", "none", "client", "server":
@@ -191,13 +195,16 @@ func (o *UpOptions) Run(ctx context.Context) error {
 	} else if r != nil {
 		fmt.Fprintln(o.progress(), r)
 	}
-	generated, err := client.PrepareSecret(ctx, o.Namespace, objs)
+	secret, err := client.PrepareDatabaseSecret(ctx, o.Namespace, objs)
 	if err != nil {
 		return err
 	}
+	if secret.ManifestPassword {
+		fmt.Fprintln(o.ErrOut, manifestPasswordWarning(o.Namespace))
+	}
 	report := func(r stack.Result) {
 		note := ""
-		if generated && !r.DryRun && r.Ref == "secret/"+stack.SecretName {
+		if secret.Generated && !r.DryRun && r.Ref == "secret/"+stack.SecretName {
 			note = " (password generated; kept on re-runs, never printed)"
 		}
 		fmt.Fprintf(o.progress(), "%s%s\n", r, note)
@@ -215,13 +222,9 @@ func (o *UpOptions) Run(ctx context.Context) error {
 			return nil
 		}
 		fmt.Fprintf(o.progress(), "database: applying in %s (--db later)\n", o.DBDelay)
-		select {
-		case <-time.After(o.DBDelay):
-		case <-skip:
-		case <-ctx.Done():
-			return fmt.Errorf("stopped before the database was applied (run up again to apply it): %w", ctx.Err())
-		}
-		return client.Apply(ctx, database, applyOpts, report)
+		return applyAfter(ctx, skip, o.DBDelay, func(ctx context.Context) error {
+			return client.Apply(ctx, database, applyOpts, report)
+		})
 	}
 	if w == nil {
 		if o.DB == "none" && !dryRun && !o.NoWatch {
@@ -232,11 +235,16 @@ func (o *UpOptions) Run(ctx context.Context) error {
 	return watchWhile(ctx, w.Run, applyDB)
 }
 
+// watches reports whether up streams the timeline after applying.
+func (o *UpOptions) watches() bool {
+	return o.DryRun != "server" && o.DryRun != "client" && !o.NoWatch && o.DB != "none"
+}
+
 // timeline returns the watch of the webapp pods that follows the apply, or
 // nil when there is none (dry run, --no-watch, --db none). It is completed
 // before anything is applied, so that its errors change nothing.
 func (o *UpOptions) timeline() (*WatchOptions, error) {
-	if o.DryRun == "server" || o.NoWatch || o.DB == "none" {
+	if !o.watches() {
 		return nil, nil
 	}
 	w := NewWatchOptions(o.ConfigFlags, o.IOStreams)
@@ -250,45 +258,4 @@ func (o *UpOptions) timeline() (*WatchOptions, error) {
 		return nil, err
 	}
 	return w, w.Validate()
-}
-
-// watchWhile streams the webapp pods' timeline with watch until they are
-// Ready while applyDB runs beside it. If the pods get Ready first (the database was
-// already there), the rest of the delay is skipped.
-func watchWhile(ctx context.Context, watch func(context.Context) error, applyDB func(context.Context, <-chan struct{}) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	skip := make(chan struct{})
-	dbErr := make(chan error, 1)
-	go func() {
-		err := applyDB(ctx, skip)
-		if err != nil {
-			cancel() // a failed database apply ends the watch
-		}
-		dbErr <- err
-	}()
-	werr := watch(ctx)
-	if werr == nil {
-		close(skip)
-	} else {
-		cancel()
-	}
-	if err := <-dbErr; err != nil && !errors.Is(err, context.Canceled) {
-		return err // the database apply failed and ended the watch
-	}
-	return werr
-}
-
-// printYAML prints the stack as it would be applied, Namespace first and
-// without the password, which is only made at apply time.
-func (o *UpOptions) printYAML(objs []*unstructured.Unstructured) error {
-	stack.RedactPassword(objs)
-	data, err := stack.WriteYAML(append([]*unstructured.Unstructured{stack.NamespaceObject(o.Namespace)}, objs...))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(o.Out, "# kubectl initwait up --dry-run=client: secret/%s's %q is left out;\n"+
-		"# up generates it with crypto/rand on first install and keeps it on re-runs.\n", stack.SecretName, stack.PasswordKey)
-	_, err = o.Out.Write(data)
-	return err
 }

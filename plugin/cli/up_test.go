@@ -1,15 +1,10 @@
 package cli
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -42,6 +37,14 @@ func TestUpValidate(t *testing.T) {
 		{"image", func(o *UpOptions) { o.Image = "Bad Image" }, `--image: invalid image reference "Bad Image"`},
 		{"postgres image", func(o *UpOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:": bad tag`},
 		{"namespace", func(o *UpOptions) { o.Namespace = "" }, "no namespace: pass -n NAMESPACE"},
+		{"delay as long as the timeout", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout = "later", time.Minute, time.Minute },
+			"--db-delay 1m0s must be shorter than --timeout 1m0s: the webapp cannot get Ready before the database is applied"},
+		{"delay longer than the timeout", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout = "later", 30*time.Second, 10*time.Second },
+			"--db-delay 30s must be shorter than --timeout 10s"},
+		{"delay, no time limit", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout = "later", time.Hour, 0 }, ""},
+		{"delay, no watch", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout, o.NoWatch = "later", time.Hour, time.Minute, true }, ""},
+		{"delay, server dry run", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout, o.DryRun = "later", time.Hour, time.Minute, "server" }, ""},
+		{"delay with --db now is unused", func(o *UpOptions) { o.DBDelay, o.Timeout = time.Hour, time.Minute }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,56 +76,6 @@ func TestUpCompleteTakesNamespaceFlag(t *testing.T) {
 	}
 	if o.Namespace != "from-flag" {
 		t.Errorf("namespace %q", o.Namespace)
-	}
-}
-
-func TestUpDryRunClientPrintsStackWithoutPasswordOrCluster(t *testing.T) {
-	tests := []struct {
-		variant, db string
-		want        []string
-	}{
-		{"init", "now", []string{"Namespace/demo", "ConfigMap/app-config", "Secret/database-secret-config", "Service/postgres", "Service/webapp", "Deployment/postgres", "Deployment/webapp"}},
-		{"both", "later", []string{"Namespace/demo", "ConfigMap/app-config", "Secret/database-secret-config", "Service/postgres", "Service/webapp", "Deployment/postgres", "Deployment/webapp", "Deployment/webapp-naive"}},
-		{"naive", "none", []string{"Namespace/demo", "ConfigMap/app-config", "Secret/database-secret-config", "Service/webapp", "Deployment/webapp-naive"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.variant+"/"+tt.db, func(t *testing.T) {
-			streams, _, out, _ := genericiooptions.NewTestIOStreams()
-			o := validUp()
-			o.IOStreams = streams
-			o.Variant, o.DB, o.DryRun = tt.variant, tt.db, "client"
-			o.newClient = func() (*stack.Client, error) { return nil, errors.New("dry-run=client must not connect") }
-			if err := o.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			if err := o.Run(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(out.Bytes()), 4096)
-			var got []string
-			for {
-				var m struct {
-					Kind     string
-					Metadata struct{ Name, Namespace string }
-					Data     map[string]string
-				}
-				if err := dec.Decode(&m); err != nil {
-					break
-				}
-				got = append(got, m.Kind+"/"+m.Metadata.Name)
-				if m.Kind == "Secret" {
-					if _, ok := m.Data["password"]; ok || m.Data["dbname"] == "" {
-						t.Errorf("secret data keys printed: %v", m.Data)
-					}
-				}
-				if m.Kind != "Namespace" && m.Metadata.Namespace != "demo" {
-					t.Errorf("%s/%s in namespace %q", m.Kind, m.Metadata.Name, m.Metadata.Namespace)
-				}
-			}
-			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
-				t.Errorf("printed %v\nwant    %v", got, tt.want)
-			}
-		})
 	}
 }
 
@@ -166,59 +119,6 @@ func TestUpDownUnreachableCluster(t *testing.T) {
 			want := "error: cannot reach the cluster at https://127.0.0.1:1: connect: connection refused\n"
 			if errOut.String() != want || out.Len() != 0 {
 				t.Errorf("stderr %q stdout %q, want stderr %q", errOut, out, want)
-			}
-		})
-	}
-}
-
-func TestWatchWhile(t *testing.T) {
-	boom := errors.New("boom")
-	// delayedDB waits for the delay (an hour here), an early Ready or the end.
-	delayedDB := func(fail error) func(context.Context, <-chan struct{}, *bool) error {
-		return func(ctx context.Context, skip <-chan struct{}, applied *bool) error {
-			select {
-			case <-skip:
-			case <-time.After(time.Hour):
-			case <-ctx.Done():
-				return fmt.Errorf("stopped: %w", ctx.Err())
-			}
-			*applied = true
-			return fail
-		}
-	}
-	failingDB := func(context.Context, <-chan struct{}, *bool) error { return boom }
-	ready := func(context.Context) error { return nil }
-	tests := []struct {
-		name        string
-		watch       func(context.Context) error
-		db          func(context.Context, <-chan struct{}, *bool) error
-		want        error
-		wantApplied bool
-	}{
-		{"ready first: the database is applied at once", ready, delayedDB(nil), nil, true},
-		{"watch fails: the database waits no more", func(context.Context) error { return boom }, delayedDB(nil), boom, false},
-		{"database apply fails after Ready", ready, delayedDB(boom), boom, true},
-		{"database apply fails during the watch, which it ends", func(ctx context.Context) error {
-			<-ctx.Done()
-			return ctx.Err()
-		}, failingDB, boom, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			applied := false
-			db := func(ctx context.Context, skip <-chan struct{}) error { return tt.db(ctx, skip, &applied) }
-			done := make(chan error, 1)
-			go func() { done <- watchWhile(context.Background(), tt.watch, db) }()
-			select {
-			case err := <-done:
-				if !errors.Is(err, tt.want) {
-					t.Errorf("watchWhile = %v, want %v", err, tt.want)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("watchWhile hung")
-			}
-			if applied != tt.wantApplied {
-				t.Errorf("database applied = %v, want %v", applied, tt.wantApplied)
 			}
 		})
 	}

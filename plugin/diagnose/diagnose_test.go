@@ -4,19 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
 
 func TestDiagnoseContainers(t *testing.T) {
@@ -264,15 +264,15 @@ func TestSummarizeLog(t *testing.T) {
 
 func TestDiagnoseForbidden(t *testing.T) {
 	tests := []struct {
-		verb, resource, want string
+		verb, group, resource, want string
 	}{
-		{"get", "deployments", "forbidden: cannot get deployments.apps in namespace demo"},
-		{"list", "pods", "forbidden: cannot list pods in namespace demo"},
+		{"get", "apps", "deployments", `forbidden: User "jane" cannot get deployments.apps in namespace "demo"`},
+		{"list", "", "pods", `forbidden: User "jane" cannot list pods in namespace "demo"`},
 	}
 	for _, tt := range tests {
 		d := newDiagnoser(nil, deployment("webapp", map[string]string{"app": "webapp"}), webappPod("webapp-1", "postgres"))
 		d.Client.(*fake.Clientset).PrependReactor(tt.verb, tt.resource, func(action k8stesting.Action) (bool, runtime.Object, error) {
-			return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: tt.resource}, "", errors.New("RBAC"))
+			return true, nil, apierr.RBACForbidden("jane", tt.verb, schema.GroupResource{Group: tt.group, Resource: tt.resource}, "", ns)
 		})
 		_, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
 		if err == nil || err.Error() != tt.want {

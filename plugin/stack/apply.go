@@ -151,7 +151,7 @@ func (c *Client) applyOne(ctx context.Context, obj *unstructured.Unstructured, o
 			return Result{}, fmt.Errorf("%s: %s (another field manager owns these fields; re-run with --force-conflicts to take them over)",
 				Ref(obj), apierr.OneLine(err.Error()))
 		}
-		return Result{}, apierr.Explain(err, "patch", res, obj.GetName(), ns, c.Server)
+		return Result{}, apierr.Explain(err, "apply", res, obj.GetName(), ns, c.Server)
 	}
 	r := Result{Ref: Ref(obj), Action: Configured, DryRun: o.DryRun, Object: after}
 	switch {
@@ -179,7 +179,8 @@ func sameObject(before, after *unstructured.Unstructured, dryRun bool) bool {
 
 // EnsureNamespace creates the namespace unless it exists. With dryRun, a
 // missing namespace is an error: the server cannot validate objects in a
-// namespace that does not exist.
+// namespace that does not exist. So is a namespace being deleted: the server
+// refuses new objects in it and keeps the old ones only until they go.
 func (c *Client) EnsureNamespace(ctx context.Context, name string, dryRun bool) (*Result, error) {
 	obj := NamespaceObject(name)
 	m, err := c.resource(obj.GroupVersionKind())
@@ -187,10 +188,10 @@ func (c *Client) EnsureNamespace(ctx context.Context, name string, dryRun bool) 
 		return nil, err
 	}
 	ri := c.iface(m, "")
-	_, err = ri.Get(ctx, name, metav1.GetOptions{})
+	existing, err := ri.Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case err == nil:
-		return nil, nil
+		return nil, TerminatingError(existing)
 	case apierrors.IsForbidden(err):
 		// Many users may not read namespaces but may deploy into theirs.
 		return nil, nil
@@ -207,6 +208,16 @@ func (c *Client) EnsureNamespace(ctx context.Context, name string, dryRun bool) 
 	return &Result{Ref: "namespace/" + name, Action: Created, Object: created}, nil
 }
 
+// TerminatingError says that namespace ns is being deleted, or is nil when
+// it is not.
+func TerminatingError(ns *unstructured.Unstructured) error {
+	phase, _, _ := unstructured.NestedString(ns.Object, "status", "phase")
+	if ns.GetDeletionTimestamp() == nil && phase != "Terminating" {
+		return nil
+	}
+	return fmt.Errorf("namespace %s is being deleted (Terminating): wait until it is gone (kubectl get namespace %s), then run up again, or use another namespace", ns.GetName(), ns.GetName())
+}
+
 // ExistingSecretData returns the data of the database Secret in namespace,
 // or nil when there is none.
 func (c *Client) ExistingSecretData(ctx context.Context, namespace string) (map[string][]byte, error) {
@@ -221,25 +232,44 @@ func (c *Client) ExistingSecretData(ctx context.Context, namespace string) (map[
 	return SecretData(obj)
 }
 
-// PrepareSecret fills the database Secret among objs: the existing Secret's
-// data if there is one, a fresh crypto/rand password otherwise. It reports
-// whether it generated a password (which it never returns or prints).
+// SecretOutcome says what PrepareDatabaseSecret did with the password.
+type SecretOutcome struct {
+	// Generated: there was no password, a crypto/rand one was made.
+	Generated bool
+	// ManifestPassword: the existing Secret holds the fixed demo password
+	// written in the manifests (a plain `kubectl apply -k` installed it), which
+	// is public. It is kept like any existing password.
+	ManifestPassword bool
+}
+
+// PrepareSecret is PrepareDatabaseSecret that only reports whether it
+// generated a password.
 func (c *Client) PrepareSecret(ctx context.Context, namespace string, objs []*unstructured.Unstructured) (bool, error) {
+	out, err := c.PrepareDatabaseSecret(ctx, namespace, objs)
+	return out.Generated, err
+}
+
+// PrepareDatabaseSecret fills the database Secret among objs: the existing
+// Secret's data if there is one, a fresh crypto/rand password otherwise. It
+// reports whether it generated a password (which it never returns or prints)
+// and whether the kept one is the manifests' public demo password.
+func (c *Client) PrepareDatabaseSecret(ctx context.Context, namespace string, objs []*unstructured.Unstructured) (SecretOutcome, error) {
 	s := FindSecret(objs)
 	if s == nil {
-		return false, nil
+		return SecretOutcome{}, nil
 	}
 	existing, err := c.ExistingSecretData(ctx, namespace)
 	if err != nil {
-		return false, err
+		return SecretOutcome{}, err
 	}
 	rendered, err := SecretData(s)
 	if err != nil {
-		return false, err
+		return SecretOutcome{}, err
 	}
 	data, generated, err := ResolveSecretData(rendered, existing, func() (string, error) { return GeneratePassword(32) })
 	if err != nil {
-		return false, err
+		return SecretOutcome{}, err
 	}
-	return generated, SetSecretData(s, data)
+	out := SecretOutcome{Generated: generated, ManifestPassword: HoldsManifestPassword(rendered, existing)}
+	return out, SetSecretData(s, data)
 }

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"strings"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -49,6 +50,25 @@ func TestResultString(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.r.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestTerminatingError(t *testing.T) {
+	active := NamespaceObject("fx")
+	_ = unstructured.SetNestedField(active.Object, "Active", "status", "phase")
+	terminating := NamespaceObject("fx")
+	_ = unstructured.SetNestedField(terminating.Object, "Terminating", "status", "phase")
+	deleted := NamespaceObject("fx")
+	now := metav1.Now()
+	deleted.SetDeletionTimestamp(&now)
+	if err := TerminatingError(active); err != nil {
+		t.Errorf("active namespace: %v", err)
+	}
+	for name, ns := range map[string]*unstructured.Unstructured{"phase Terminating": terminating, "deletionTimestamp": deleted} {
+		err := TerminatingError(ns)
+		if err == nil || !strings.Contains(err.Error(), "namespace fx is being deleted (Terminating)") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v; want one line saying namespace fx is being deleted", name, err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -52,6 +53,13 @@ func ResolveSecretData(rendered, existing map[string][]byte, generate func() (st
 		generated = true
 	}
 	return data, generated, nil
+}
+
+// HoldsManifestPassword reports whether the existing Secret's password is
+// the fixed one the rendered manifests carry (and `kubectl apply -k` installs).
+func HoldsManifestPassword(rendered, existing map[string][]byte) bool {
+	pw := rendered[PasswordKey]
+	return len(pw) > 0 && bytes.Equal(existing[PasswordKey], pw)
 }
 
 // SecretData returns the decoded `data` of a rendered or fetched Secret.

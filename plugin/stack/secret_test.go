@@ -84,3 +84,32 @@ func TestSecretRoundTripAndRedact(t *testing.T) {
 		t.Error("second RedactPassword reported a password")
 	}
 }
+
+func TestHoldsManifestPassword(t *testing.T) {
+	objs := mustRender(t, RenderOptions{Variants: []Variant{VariantInit}})
+	rendered, err := SecretData(FindSecret(objs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := append([]byte(nil), rendered[PasswordKey]...)
+	if len(manifest) == 0 {
+		t.Fatal("the rendered Secret has no password: the manifests' placeholder is gone, update this test")
+	}
+	for _, tc := range []struct {
+		name     string
+		existing map[string][]byte
+		want     bool
+	}{
+		{"installed by kubectl apply -k", map[string][]byte{PasswordKey: manifest}, true},
+		{"installed by up", map[string][]byte{PasswordKey: []byte("Xq3...generated")}, false},
+		{"no Secret yet", nil, false},
+		{"Secret without password", map[string][]byte{"dbname": []byte("shortener")}, false},
+	} {
+		if got := HoldsManifestPassword(rendered, tc.existing); got != tc.want {
+			t.Errorf("%s: HoldsManifestPassword = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if HoldsManifestPassword(map[string][]byte{}, map[string][]byte{}) {
+		t.Error("empty passwords count as the manifests' one")
+	}
+}

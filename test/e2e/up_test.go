@@ -347,21 +347,97 @@ func TestUpForbiddenNamesVerbAndResource(t *testing.T) {
 		ca = f.Name()
 	}
 	auth := []string{"--kubeconfig", "/dev/null", "--server", restConfig.Host, "--certificate-authority", ca, "--token", tok.Status.Token, "-n", ns}
-	want := "error: forbidden: cannot patch configmaps in namespace " + ns
-	waitFor(t, 30*time.Second, "the RoleBinding to take effect", func(ctx context.Context) (bool, error) {
-		out, err := upRun(t, time.Minute, append([]string{"up", "--no-watch"}, auth...)...)
-		if err == nil {
-			return false, fmt.Errorf("up as a reader succeeded:\n%s", out)
+	// The error names what the server refused, in its words: patch (the verb
+	// of a server-side apply) while the reader may not patch; once it may,
+	// create, which applying an object that does not exist yet also needs.
+	user := "system:serviceaccount:" + ns + ":reader"
+	for _, step := range []struct{ verbs []string }{{[]string{"get", "list"}}, {[]string{"get", "list", "patch"}}} {
+		refused := "patch"
+		if len(step.verbs) == 3 {
+			role, err := clientset.RbacV1().Roles(ns).Get(ctx, "reader", metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			role.Rules[0].Verbs = step.verbs
+			if _, err := clientset.RbacV1().Roles(ns).Update(ctx, role, metav1.UpdateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			refused = "create"
 		}
-		if strings.TrimSpace(out) == want {
-			return true, nil
-		}
-		t.Logf("up as reader: %s", strings.TrimSpace(out))
-		return false, nil
-	})
+		want := fmt.Sprintf(`error: forbidden: User %q cannot %s configmaps in namespace %q`, user, refused, ns)
+		waitFor(t, 30*time.Second, "the RBAC rules to take effect", func(ctx context.Context) (bool, error) {
+			out, err := upRun(t, time.Minute, append([]string{"up", "--no-watch"}, auth...)...)
+			if err == nil {
+				return false, fmt.Errorf("up as a reader succeeded:\n%s", out)
+			}
+			if strings.TrimSpace(out) == want {
+				return true, nil
+			}
+			t.Logf("up as reader (%s): %s", strings.Join(step.verbs, ","), strings.TrimSpace(out))
+			return false, nil
+		})
+	}
 	// down may list what it deletes but not the pods it waits for.
 	out, err := upRun(t, time.Minute, append([]string{"down"}, auth...)...)
-	if want := "error: forbidden: cannot list replicasets.apps in namespace " + ns; err == nil || !strings.HasSuffix(strings.TrimSpace(out), want) {
+	if want := fmt.Sprintf(`cannot list replicasets.apps in namespace %q`, ns); err == nil || !strings.HasSuffix(strings.TrimSpace(out), want) {
 		t.Errorf("down as reader: %v %q, want %q", err, out, want)
+	}
+}
+
+// TestUpTerminatingNamespace runs up in a namespace being deleted (held by a
+// finalizer): one line saying so and exit 1, not "unchanged" objects.
+func TestUpTerminatingNamespace(t *testing.T) {
+	ns := newNamespace(t, "up-term")
+	ctx := context.Background()
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hold", Finalizers: []string{"initwait.test/hold"}}}
+	if _, err := clientset.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	release := func() {
+		_, _ = clientset.CoreV1().ConfigMaps(ns).Patch(context.Background(), "hold", "application/json-patch+json",
+			[]byte(`[{"op":"remove","path":"/metadata/finalizers"}]`), metav1.PatchOptions{})
+	}
+	t.Cleanup(release)
+	if err := clientset.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "namespace "+ns+" Terminating", func(ctx context.Context) (bool, error) {
+		n, err := clientset.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		return err == nil && n.Status.Phase == corev1.NamespaceTerminating, err
+	})
+	for _, args := range [][]string{{"up", "--no-watch", "-n", ns}, {"up", "--dry-run=server", "-n", ns}} {
+		out, err := upRun(t, time.Minute, args...)
+		want := "error: namespace " + ns + " is being deleted (Terminating): "
+		if err == nil || !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+			t.Errorf("%v: %v\n%s\nwant one line starting %q", args, err, out, want)
+		}
+	}
+}
+
+// TestUpInterruptedBeforeDatabase interrupts up during the --db later delay:
+// the error says that the database was never applied, and it was not.
+func TestUpInterruptedBeforeDatabase(t *testing.T) {
+	ns := newNamespace(t, "up-int")
+	var out strings.Builder
+	cmd := exec.Command(pluginBin, "up", "-n", ns, "--db", "later", "--db-delay", "2m", "--timeout", "5m", "--color", "never")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, time.Minute, "the webapp pod", func(ctx context.Context) (bool, error) {
+		return len(upPods(t, ns)) > 0, nil
+	})
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	last := lines[len(lines)-1]
+	if err == nil || !strings.HasPrefix(last, "error: ") ||
+		!strings.HasSuffix(last, "stopped before the database was applied (run up again to apply it)") {
+		t.Errorf("up interrupted: %v, last line %q; want an error saying the database was not applied", err, last)
+	}
+	if _, err := clientset.AppsV1().Deployments(ns).Get(context.Background(), "postgres", metav1.GetOptions{}); err == nil {
+		t.Error("deployment postgres exists: the database was applied after all")
 	}
 }
