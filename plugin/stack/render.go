@@ -33,7 +33,8 @@ const (
 	VariantInit Variant = "init"
 	// VariantNaive has no init container and crash-loops until the database is up.
 	VariantNaive Variant = "naive"
-	// VariantWaitDB has `shortener wait-db --interval 200ms` as init container.
+	// VariantWaitDB has `shortener wait-db --interval 200ms --attempt-timeout 500ms`
+	// as init container.
 	VariantWaitDB Variant = "waitdb"
 )
 

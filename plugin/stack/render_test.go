@@ -200,7 +200,7 @@ func TestWebappVariantsDifferOnlyInInitContainers(t *testing.T) {
 		t.Errorf("check-db-ready command = %q", cmd)
 	}
 	wait, _ := containers(tpls["webapp-waitdb"])
-	if args := toStrings(wait[0]["args"]); !reflect.DeepEqual(args, []string{"wait-db", "--interval", "200ms"}) {
+	if args := toStrings(wait[0]["args"]); !reflect.DeepEqual(args, []string{"wait-db", "--interval", "200ms", "--attempt-timeout", "500ms"}) {
 		t.Errorf("wait-db args = %v", args)
 	}
 }
