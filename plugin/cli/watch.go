@@ -92,8 +92,8 @@ func (o *WatchOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.Selector, "selector", "l", o.Selector, "Label selector of the pods to follow (instead of a target)")
 	f.StringArrayVarP(&o.Containers, "container", "c", o.Containers, "Container whose logs to show (repeatable); default: all init containers")
 	f.BoolVar(&o.AllContainers, "all-containers", o.AllContainers, "Also show the app containers' logs")
-	f.StringVar(&o.Until, "until", o.Until, "When to stop: never, or ready (every pod Ready → exit 0)")
-	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up after this long with exit 1 (0: no limit)")
+	f.StringVar(&o.Until, "until", o.Until, "When to stop: never, or ready (the target Ready → exit 0: a workload's rollout done and all its pods Ready, a Job complete)")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Stop after this long (0: no limit): with --until ready exit 1 naming what is not Ready; with --until never exit 0 after the summary")
 	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (coloured text) or json (JSON lines)")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto, always or never (NO_COLOR is honoured for auto)")
 }
@@ -196,6 +196,9 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		return err
 	}
 	sink := newSink(o.Output, o.Color, o.Out, o.Getenv)
+	if j, ok := sink.(*render.JSON); ok {
+		j.Namespace = o.Namespace
+	}
 	runCtx := ctx
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -213,13 +216,21 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	if res.Ready || stream.Until(o.Until) != stream.UntilReady && ctx.Err() != nil {
+	return o.outcome(ctx, runCtx, target, res)
+}
+
+// outcome is the exit of a finished watch: with --until never the watch
+// ends without error however it ends (Ctrl-C, or --timeout as a bounded
+// watch); with --until ready it is an error unless the target got Ready.
+func (o *WatchOptions) outcome(ctx, runCtx context.Context, target source.Target, res stream.Result) error {
+	switch {
+	case res.Failed != "":
+		return errors.New(res.Failed)
+	case res.Ready || stream.Until(o.Until) != stream.UntilReady:
 		return nil
-	}
-	if errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
 		return fmt.Errorf("timed out after %s waiting for %s: %s", o.Timeout, target.Description, res.NotReady())
-	}
-	if ctx.Err() != nil && stream.Until(o.Until) == stream.UntilReady {
+	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted before %s was ready: %s", target.Description, res.NotReady())
 	}
 	return nil

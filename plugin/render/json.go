@@ -46,6 +46,8 @@ type JSONLine struct {
 // JSON writes one JSON object per entry (JSON lines).
 type JSON struct {
 	enc *json.Encoder
+	// Namespace is the summary line's namespace (default: its pods').
+	Namespace string
 }
 
 // NewJSON returns a JSON-lines renderer writing to w.
@@ -72,9 +74,7 @@ func Line(e timeline.Entry) (JSONLine, error) {
 			v := s.BackOff.Seconds()
 			l.BackOffSeconds = &v
 		}
-		if s.Container != "" && s.Blocking == "" {
-			l.Container = s.Container
-		}
+		l.Container = s.Container
 	case timeline.KindLog:
 		l.Container, l.ContainerID, l.Init, l.Line = e.Log.Container, e.Log.ContainerID, &e.Log.Init, &e.Log.Line
 	case timeline.KindEvent:
@@ -99,5 +99,9 @@ func (j *JSON) Emit(e timeline.Entry) error {
 
 // Summary writes the end-of-watch summary as one line of kind "summary".
 func (j *JSON) Summary(now time.Time, pods []timeline.PodSummary) error {
-	return j.enc.Encode(JSONLine{Time: now.UTC().Format(time.RFC3339Nano), Kind: "summary", Pods: pods})
+	ns := j.Namespace
+	if ns == "" && len(pods) > 0 {
+		ns = pods[0].Namespace
+	}
+	return j.enc.Encode(JSONLine{Time: now.UTC().Format(time.RFC3339Nano), Kind: "summary", Namespace: ns, Pods: pods})
 }

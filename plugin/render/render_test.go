@@ -131,6 +131,44 @@ func TestJSONSchema(t *testing.T) {
 	}
 }
 
+// A crash-looping init container names its container in JSON too, and the
+// summary line carries the namespace; one restart is singular in text.
+func TestBackOffContainerAndSummaryNamespace(t *testing.T) {
+	e := timeline.Entry{Time: at, Kind: timeline.KindStatus, Namespace: "demo", Pod: "p",
+		Status: &timeline.StatusInfo{Status: "Init:CrashLoopBackOff", Ready: "0/1", RestartsText: "1 (2s ago)", Restarts: 1,
+			Blocking: "check", BackOff: 10 * time.Second, Container: "check"}}
+	l, err := Line(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Container != "check" || l.Blocking != "check" {
+		t.Errorf("container = %q, blockingContainer = %q", l.Container, l.Blocking)
+	}
+	var b bytes.Buffer
+	if err := NewText(&b, false).Emit(e); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "check back-off 10s after 1 restart)") {
+		t.Errorf("text = %q", b.String())
+	}
+	b.Reset()
+	j := NewJSON(&b)
+	j.Namespace = "demo"
+	if err := j.Summary(at, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"namespace":"demo"`) {
+		t.Errorf("summary = %s", b.String())
+	}
+	b.Reset()
+	if err := NewJSON(&b).Summary(at, []timeline.PodSummary{{Pod: "p", Namespace: "other"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"kind":"summary","namespace":"other"`) {
+		t.Errorf("summary = %s", b.String())
+	}
+}
+
 func TestSummaryTable(t *testing.T) {
 	var b bytes.Buffer
 	ready := 6.5

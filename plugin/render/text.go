@@ -97,11 +97,19 @@ func (t *Text) status(b *strings.Builder, s *timeline.StatusInfo) {
 		if who != "" {
 			who += " "
 		}
-		notes = append(notes, fmt.Sprintf("%sback-off %s after %d restarts", who, Duration(s.BackOff), s.Restarts))
+		notes = append(notes, fmt.Sprintf("%sback-off %s after %s", who, Duration(s.BackOff), plural(s.Restarts, "restart")))
 	}
 	if len(notes) > 0 {
 		b.WriteString("  " + t.p.dim.Sprint("("+strings.Join(notes, "; ")+")"))
 	}
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func isBad(status string) bool {

@@ -30,33 +30,75 @@ type Events struct {
 	Emit      func(timeline.Entry)
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
+	// OnListed, if set, is called once per followed object, after the
+	// events listed when its watch started have been emitted (or the list
+	// has failed for good).
+	OnListed func(ObjectRef)
 
 	mu       sync.Mutex
 	counter  timeline.EventCounter
-	watching map[types.UID]bool
+	watching map[types.UID]context.CancelFunc // nil once forgotten
+	closed   bool
 	wg       sync.WaitGroup
 }
 
-// Follow starts watching ref's events unless they are watched already.
-func (e *Events) Follow(ctx context.Context, ref ObjectRef) {
+// Follow starts watching ref's events unless they are (or were) watched
+// already, and reports whether it did. It does nothing once ctx has ended
+// or Wait has been called.
+func (e *Events) Follow(ctx context.Context, ref ObjectRef) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.watching == nil {
-		e.watching = map[types.UID]bool{}
+		e.watching = map[types.UID]context.CancelFunc{}
 	}
-	if ref.UID == "" || e.watching[ref.UID] {
-		return
+	if _, seen := e.watching[ref.UID]; ref.UID == "" || seen || e.closed || ctx.Err() != nil {
+		return false
 	}
-	e.watching[ref.UID] = true
+	ctx, cancel := context.WithCancel(ctx)
+	e.watching[ref.UID] = cancel
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
+		defer cancel()
 		e.run(ctx, ref)
 	}()
+	return true
 }
 
-// Wait blocks until every watch has returned.
-func (e *Events) Wait() { e.wg.Wait() }
+// Forget stops the watch of uid's events after linger (so that the events
+// of an object's last moments still arrive); the object is not watched
+// again.
+func (e *Events) Forget(uid types.UID, linger time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cancel := e.watching[uid]
+	if cancel == nil {
+		return
+	}
+	e.watching[uid] = nil
+	time.AfterFunc(linger, cancel)
+}
+
+// Watching is the number of watches not yet forgotten.
+func (e *Events) Watching() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, c := range e.watching {
+		if c != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Wait blocks until every watch has returned; Follow does nothing after it.
+func (e *Events) Wait() {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	e.wg.Wait()
+}
 
 func (e *Events) run(ctx context.Context, ref ObjectRef) {
 	sel := fields.OneTermEqualSelector("involvedObject.uid", string(ref.UID)).String()
@@ -65,6 +107,12 @@ func (e *Events) run(ctx context.Context, ref ObjectRef) {
 	if delay == 0 {
 		delay = time.Second
 	}
+	listed := false
+	defer func() {
+		if !listed && e.OnListed != nil {
+			e.OnListed(ref)
+		}
+	}()
 	for ctx.Err() == nil {
 		list, err := api.List(ctx, metav1.ListOptions{FieldSelector: sel})
 		if err != nil {
@@ -80,6 +128,10 @@ func (e *Events) run(ctx context.Context, ref ObjectRef) {
 		for i := range items {
 			e.observe(&items[i], true)
 		}
+		if !listed && e.OnListed != nil {
+			e.OnListed(ref)
+		}
+		listed = true
 		lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 			o.FieldSelector = sel
 			o.AllowWatchBookmarks = true

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -66,7 +67,13 @@ type Logs struct {
 	mu        sync.Mutex
 	pods      map[types.UID]*corev1.Pod
 	instances map[string]bool // container IDs being or done being followed
+	missing   map[string]bool // -c names already reported as not in a pod
 	wg        sync.WaitGroup
+	// drain is cancelled by Drain: followers then stop following and make
+	// one last read from their cursor.
+	drain       context.Context
+	startDrain  context.CancelFunc
+	initialised bool
 }
 
 // instanceState is where a container instance stands in the latest pod.
@@ -82,16 +89,29 @@ const (
 // Update takes the latest version of a pod and starts followers for
 // instances not seen before. Call Wait after ctx ends.
 func (l *Logs) Update(ctx context.Context, pod *corev1.Pod, deleted bool) {
+	for _, n := range l.update(ctx, pod, deleted) {
+		l.Emit(timeline.Entry{Time: time.Now(), Kind: timeline.KindNotice, Namespace: pod.Namespace, Pod: pod.Name,
+			Notice: fmt.Sprintf("pod %s has no container named %q: -c %s shows nothing for it", pod.Name, n, n)})
+	}
+}
+
+// update does the work of Update and returns the -c names the pod lacks
+// that have not been reported yet.
+func (l *Logs) update(ctx context.Context, pod *corev1.Pod, deleted bool) (missing []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.pods == nil {
-		l.pods, l.instances = map[types.UID]*corev1.Pod{}, map[string]bool{}
-	}
+	l.init()
 	if deleted {
 		delete(l.pods, pod.UID)
-		return
+		return nil
 	}
 	l.pods[pod.UID] = pod
+	for _, name := range l.Select.Names {
+		if !l.missing[name] && !hasContainer(pod, name) {
+			l.missing[name] = true
+			missing = append(missing, name)
+		}
+	}
 	for _, c := range containerInstances(pod) {
 		if !l.Select.wants(c.name, c.init) || l.instances[c.id] {
 			continue
@@ -103,6 +123,7 @@ func (l *Logs) Update(ctx context.Context, pod *corev1.Pod, deleted bool) {
 			l.follow(ctx, pod.UID, pod.Name, c)
 		}()
 	}
+	return missing
 }
 
 // Wait blocks until every follower has returned.
@@ -158,7 +179,8 @@ func (l *Logs) state(uid types.UID, c instance) instanceState {
 }
 
 // follow prints one instance's log until the instance has ended and its
-// last line is printed, the instance is gone, or ctx ends.
+// last line is printed, the instance is gone, or ctx ends. Once Drain is
+// called it stops following and reads the log one last time.
 func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance) {
 	var cur timeline.LogCursor
 	delay := l.RetryDelay
@@ -171,14 +193,18 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		if st == instanceGone {
 			return
 		}
+		draining := l.draining()
 		opts := &corev1.PodLogOptions{Container: c.name, Timestamps: true,
-			Follow: st == instanceRunning, Previous: st == instancePrevious}
+			Follow: st == instanceRunning && !draining, Previous: st == instancePrevious}
 		if last := cur.Last(); !last.IsZero() {
 			opts.SinceTime = &metav1.Time{Time: last}
 		}
-		err := l.read(ctx, pod, c, opts, &cur)
-		if st != instanceRunning && err == nil {
-			return // a complete read of an ended instance
+		err := l.readOnce(ctx, pod, c, opts, &cur)
+		if draining || (!opts.Follow && err == nil && st != instanceRunning) {
+			return // the last read of a drain, or a complete read of an ended instance
+		}
+		if opts.Follow && l.draining() {
+			continue // the drain ended the follow: make the last read now
 		}
 		if err != nil {
 			failures++
@@ -197,9 +223,22 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		}
 		select {
 		case <-ctx.Done():
+		case <-l.drain.Done():
 		case <-time.After(wait):
 		}
 	}
+}
+
+// readOnce reads the log once; a followed read also ends when Drain is called.
+func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+	if !opts.Follow {
+		return l.read(ctx, pod, c, opts, cur)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(l.drain, cancel)
+	defer stop()
+	return l.read(rctx, pod, c, opts, cur)
 }
 
 func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
@@ -212,7 +251,9 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 	br := bufio.NewReaderSize(rc, 64*1024)
 	for {
 		line, err := br.ReadString('\n')
-		if line != "" {
+		// A line cut short by a broken or cancelled stream is read again,
+		// whole, by the next read from the cursor.
+		if line != "" && (err == nil || errors.Is(err, io.EOF)) {
 			l.line(pod, c, strings.TrimRight(line, "\r\n"), cur)
 		}
 		if errors.Is(err, io.EOF) {

@@ -2,8 +2,10 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -26,13 +28,39 @@ type PodWatch struct {
 	// OnRow is called for every added or changed row, and with deleted=true
 	// for a pod that is gone. Calls come from one goroutine.
 	OnRow func(row PodRow, deleted bool)
-	// OnSynced is called after each (re)list has been delivered.
+	// OnSynced is called after each (re)list has been delivered in full.
 	OnSynced func(pods int)
+	// OnEvent, if set, is called after the rows of each watch event have
+	// been delivered (never in the middle of a list).
+	OnEvent func()
+	// OnConnection, if set, is called with false when the API server can no
+	// longer be reached (a list or watch fails without an API status) and
+	// with true when it can again. Calls come only on changes.
+	OnConnection func(ok bool)
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
 
 	known   map[types.UID]PodRow
 	columns []metav1.TableColumnDefinition
+	connMu  sync.Mutex // lost is set from the RetryWatcher's goroutine too
+	lost    bool
+}
+
+// connection reports the outcome of a request to OnConnection: an error
+// without an API status (refused, reset, DNS, timeout) means the server is
+// unreachable; anything else means it answered.
+func (w *PodWatch) connection(ctx context.Context, err error) {
+	if w.OnConnection == nil || ctx.Err() != nil {
+		return
+	}
+	var status apierrors.APIStatus
+	lost := err != nil && !errors.As(err, &status)
+	w.connMu.Lock()
+	defer w.connMu.Unlock()
+	if lost != w.lost {
+		w.lost = lost
+		w.OnConnection(!lost)
+	}
 }
 
 // rows reads a Table with its own columns or, when it has none, the last seen.
@@ -85,6 +113,7 @@ func (w *PodWatch) Run(ctx context.Context) error {
 // the list's resourceVersion.
 func (w *PodWatch) relist(ctx context.Context) (string, error) {
 	table, err := w.Tables.List(ctx, w.opts())
+	w.connection(ctx, err)
 	if err != nil {
 		return "", err
 	}
@@ -125,7 +154,9 @@ func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
 		opts.ResourceVersion = o.ResourceVersion
 		opts.AllowWatchBookmarks = true
 		opts.TimeoutSeconds = o.TimeoutSeconds
-		return w.Tables.Watch(ctx, opts)
+		wi, err := w.Tables.Watch(ctx, opts)
+		w.connection(ctx, err)
+		return wi, err
 	}}
 	rw, err := watchtools.NewRetryWatcherWithContext(ctx, rv, lw)
 	if err != nil {
@@ -152,6 +183,9 @@ func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
 				}
 				for _, r := range rows {
 					w.deliver(r, ev.Type == watch.Deleted)
+				}
+				if w.OnEvent != nil {
+					w.OnEvent()
 				}
 			case watch.Error:
 				status := apierrors.FromObject(ev.Object)

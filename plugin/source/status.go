@@ -32,6 +32,9 @@ func StatusOf(r PodRow, deleted bool, now time.Time) *timeline.StatusInfo {
 		s.Blocking, s.BlockedFor = blockingInit(p, now)
 	}
 	for _, cs := range allStatuses(p) {
+		s.TotalRestarts += int(cs.RestartCount)
+	}
+	for _, cs := range allStatuses(p) {
 		if w := cs.State.Waiting; w != nil && w.Reason == "CrashLoopBackOff" {
 			s.Container = cs.Name
 			if m := backOffRe.FindStringSubmatch(w.Message); m != nil {

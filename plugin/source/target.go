@@ -37,6 +37,19 @@ type Target struct {
 	// Description names the target in messages, e.g. deployment/webapp.
 	Description string
 	Owners      []ObjectRef
+	// Kind and Name are the workload the target names (Deployment,
+	// StatefulSet, ReplicaSet, DaemonSet, Job or Pod); empty for a selector.
+	Kind string
+	Name string
+}
+
+// Subject is what the target's pods are described by in notices: the
+// selector itself for -l, else the target's description.
+func (t Target) Subject() string {
+	if t.Kind == "" && t.LabelSelector != "" && strings.HasPrefix(t.Description, "pods matching ") {
+		return t.LabelSelector
+	}
+	return t.Description
 }
 
 // kinds maps the TYPE part of TYPE/NAME (with kubectl's short names) to a kind.
@@ -84,7 +97,7 @@ func Resolve(ctx context.Context, c kubernetes.Interface, ns, target, selector s
 	if err != nil {
 		return Target{}, err
 	}
-	t := Target{Namespace: ns, Description: strings.ToLower(kind) + "/" + name}
+	t := Target{Namespace: ns, Description: strings.ToLower(kind) + "/" + name, Kind: kind, Name: name}
 	var (
 		sel  *metav1.LabelSelector
 		meta metav1.ObjectMeta

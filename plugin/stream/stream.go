@@ -8,8 +8,6 @@ package stream
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -44,31 +42,31 @@ type Config struct {
 	Until  Until
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// EventLinger is how long a deleted pod's events are still watched
+	// (default 30s).
+	EventLinger time.Duration
+	// DrainTimeout bounds the last read of the logs when the target is
+	// Ready (default 2s).
+	DrainTimeout time.Duration
+	// StartupWindow bounds how long the start-up history is held to be
+	// printed sorted by time (default 1s).
+	StartupWindow time.Duration
 }
 
 // Result is what a finished Run saw.
 type Result struct {
-	// Ready is true when Run stopped because every pod was Ready.
+	// Ready is true when Run stopped because the target was Ready.
 	Ready bool
+	// Failed is the one-line reason when Run stopped because the target can
+	// never be Ready (a failed Job).
+	Failed string
+	// Workload is what the target's owner still lacks, when it has one and
+	// is not done (e.g. "statefulset/db: 1 of 2 replicas ready").
+	Workload string
 	// Pods is the last status of each pod still present, by name.
 	Pods map[string]timeline.StatusInfo
 	// Summary is the per-pod summary, in the order pods were first seen.
 	Summary []timeline.PodSummary
-}
-
-// NotReady lists the pods that are not Ready as "name (STATUS)", sorted.
-func (r Result) NotReady() string {
-	var out []string
-	for name, s := range r.Pods {
-		if !s.PodReady {
-			out = append(out, fmt.Sprintf("%s is %s", name, s.Status))
-		}
-	}
-	sort.Strings(out)
-	if len(r.Pods) == 0 {
-		return "no pods matched"
-	}
-	return strings.Join(out, ", ")
 }
 
 type runner struct {
@@ -76,48 +74,90 @@ type runner struct {
 	c    Clients
 	sink timeline.Sink
 
-	mu      sync.Mutex
-	sinkErr error
-	tracker timeline.Tracker
-	last    map[types.UID]string
-	pods    map[types.UID]timeline.StatusInfo
-	names   map[types.UID]string
-	owners  map[types.UID]bool
-	said    bool
-	ready   bool
-	stop    context.CancelFunc
-	events  *source.Events
-	logs    *source.Logs
+	mu       sync.Mutex
+	sinkErr  error
+	tracker  timeline.Tracker
+	last     map[types.UID]string
+	pods     map[types.UID]timeline.StatusInfo
+	names    map[types.UID]string
+	owners   map[types.UID]bool
+	said     bool
+	synced   bool
+	ready    bool
+	failed   string
+	workload *source.WorkloadState
+	stop     context.CancelFunc
+	stopAll  context.CancelFunc
+	events   *source.Events
+	logs     *source.Logs
+	startup  startup
+	wg       sync.WaitGroup // goroutines of the runner itself
 }
 
 // Run streams the target's timeline into sink until ctx ends or, with
-// UntilReady, every pod of the target is Ready. The error is non-nil when the
-// target cannot be watched at all or the sink fails.
+// UntilReady, the target is Ready (or can never be). The error is non-nil
+// when the target cannot be watched at all or the sink fails.
 func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	if cfg.EventLinger == 0 {
+		cfg.EventLinger = 30 * time.Second
+	}
+	if cfg.DrainTimeout == 0 {
+		cfg.DrainTimeout = 2 * time.Second
+	}
+	if cfg.StartupWindow == 0 {
+		cfg.StartupWindow = time.Second
+	}
+	// logCtx outlives watchCtx so that the logs can be drained once the
+	// target is Ready.
+	logCtx, cancelLogs := context.WithCancel(ctx)
+	defer cancelLogs()
+	watchCtx, cancel := context.WithCancel(logCtx)
 	defer cancel()
-	r := &runner{cfg: cfg, c: c, sink: sink, stop: cancel, last: map[types.UID]string{},
+	r := &runner{cfg: cfg, c: c, sink: sink, stop: cancel, stopAll: cancelLogs, last: map[types.UID]string{},
 		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{}}
+	r.startup.init(r)
 	ns := cfg.Target.Namespace
-	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit}
+	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit, OnListed: r.startup.listed}
 	r.logs = &source.Logs{Streamer: c.Logs, Select: cfg.Logs, Namespace: ns, Emit: r.emit}
 	for _, o := range cfg.Target.Owners {
-		r.events.Follow(ctx, o)
+		r.follow(watchCtx, o)
+	}
+	if cfg.Until == UntilReady && cfg.Target.HasWorkload() {
+		ww := &source.WorkloadWatch{Client: c.Kube, Target: cfg.Target, OnChange: r.onWorkload}
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			ww.Run(watchCtx)
+		}()
 	}
 	pw := &source.PodWatch{Tables: c.Tables, Target: cfg.Target,
-		OnRow:    func(row source.PodRow, deleted bool) { r.onRow(ctx, row, deleted) },
-		OnSynced: r.onSynced}
-	err := pw.Run(ctx)
+		OnRow:        func(row source.PodRow, deleted bool) { r.onRow(watchCtx, logCtx, row, deleted) },
+		OnSynced:     r.onSynced,
+		OnEvent:      r.onEvent,
+		OnConnection: r.onConnection}
+	err := pw.Run(watchCtx)
 	cancel()
+	r.mu.Lock()
+	drain := r.ready && r.sinkErr == nil
+	r.mu.Unlock()
+	if drain {
+		r.logs.Drain(cfg.DrainTimeout)
+	}
+	cancelLogs()
+	r.wg.Wait()
 	r.logs.Wait()
 	r.events.Wait()
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	res := Result{Ready: r.ready, Pods: map[string]timeline.StatusInfo{}, Summary: r.tracker.Summary(cfg.Now())}
+	r.startup.flushLocked()
+	res := Result{Ready: r.ready, Failed: r.failed, Pods: map[string]timeline.StatusInfo{}, Summary: r.tracker.Summary(cfg.Now())}
+	if r.workload != nil && !r.workload.Done {
+		res.Workload = r.workload.Reason
+	}
 	for uid, s := range r.pods {
 		res.Pods[r.names[uid]] = s
 	}
@@ -127,21 +167,38 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 	return res, err
 }
 
-// emit serialises entries into the sink and the summary.
+// emit serialises entries into the sink and the summary; during start-up
+// they are held to be printed sorted by time.
 func (r *runner) emit(e timeline.Entry) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.startup.hold(e) {
+		return
+	}
+	r.emitLocked(e)
+}
+
+func (r *runner) emitLocked(e timeline.Entry) {
 	r.tracker.Observe(e)
 	if r.sinkErr != nil {
 		return
 	}
 	if err := r.sink.Emit(e); err != nil {
 		r.sinkErr = fmt.Errorf("writing the timeline: %w", err)
-		r.stop()
+		r.stopAll()
 	}
 }
 
-func (r *runner) onRow(ctx context.Context, row source.PodRow, deleted bool) {
+// follow starts watching ref's events, counting its initial list as part
+// of the start-up history.
+func (r *runner) follow(ctx context.Context, ref source.ObjectRef) {
+	r.startup.expect(ref)
+	if !r.events.Follow(ctx, ref) {
+		r.startup.listed(ref)
+	}
+}
+
+func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted bool) {
 	p := row.Pod
 	now := r.cfg.Now()
 	st := source.StatusOf(row, deleted, now)
@@ -158,12 +215,16 @@ func (r *runner) onRow(ctx context.Context, row source.PodRow, deleted bool) {
 	if changed {
 		r.emit(timeline.Entry{Time: now, Kind: timeline.KindStatus, Namespace: p.Namespace, Pod: p.Name, Status: st})
 	}
-	r.logs.Update(ctx, p, deleted)
-	if !deleted {
-		r.events.Follow(ctx, source.ObjectRef{Kind: "Pod", Name: p.Name, UID: p.UID})
-		r.followOwners(ctx, p.OwnerReferences)
+	r.mu.Lock()
+	r.tracker.ObserveRestarts(p.Namespace, p.Name, st.TotalRestarts)
+	r.mu.Unlock()
+	r.logs.Update(logCtx, p, deleted)
+	if deleted {
+		r.events.Forget(p.UID, r.cfg.EventLinger)
+		return
 	}
-	r.checkReady()
+	r.follow(ctx, source.ObjectRef{Kind: "Pod", Name: p.Name, UID: p.UID})
+	r.followOwners(ctx, p.OwnerReferences)
 }
 
 // followOwners follows the events of a pod's controller and, for a
@@ -180,9 +241,11 @@ func (r *runner) followOwners(ctx context.Context, refs []metav1.OwnerReference)
 		if seen {
 			continue
 		}
-		r.events.Follow(ctx, source.ObjectRef{Kind: o.Kind, Name: o.Name, UID: o.UID})
-		if o.Kind == "ReplicaSet" {
+		r.follow(ctx, source.ObjectRef{Kind: o.Kind, Name: o.Name, UID: o.UID})
+		if o.Kind == "ReplicaSet" && ctx.Err() == nil {
+			r.wg.Add(1)
 			go func() { // best effort: needs get on replicasets
+				defer r.wg.Done()
 				rs, err := r.c.Kube.AppsV1().ReplicaSets(r.cfg.Target.Namespace).Get(ctx, o.Name, metav1.GetOptions{})
 				if err == nil {
 					r.followOwners(ctx, rs.OwnerReferences)
@@ -192,31 +255,42 @@ func (r *runner) followOwners(ctx context.Context, refs []metav1.OwnerReference)
 	}
 }
 
+// onSynced runs after each (re)list has been delivered in full: only then
+// is the set of pods complete enough to judge readiness.
 func (r *runner) onSynced(n int) {
 	r.mu.Lock()
 	say := n == 0 && !r.said
 	r.said = r.said || n == 0
+	first := !r.synced
+	r.synced = true
 	r.mu.Unlock()
 	if say {
 		r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace,
-			Notice: fmt.Sprintf("no pods match %s yet; waiting for them", r.cfg.Target.Description)})
+			Notice: fmt.Sprintf("no pods match %s yet; waiting for them", r.cfg.Target.Subject())})
 	}
+	if first {
+		r.startup.synced()
+	}
+	r.checkReady()
 }
 
-func (r *runner) checkReady() {
-	if r.cfg.Until != UntilReady {
-		return
+// onEvent runs after each watch event: live changes end the start-up hold.
+func (r *runner) onEvent() {
+	r.startup.live()
+	r.checkReady()
+}
+
+func (r *runner) onConnection(ok bool) {
+	msg := "connection to the API server lost; reconnecting"
+	if ok {
+		msg = "reconnected to the API server"
 	}
+	r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace, Notice: msg})
+}
+
+func (r *runner) onWorkload(s source.WorkloadState) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.pods) == 0 {
-		return
-	}
-	for _, s := range r.pods {
-		if !s.PodReady {
-			return
-		}
-	}
-	r.ready = true
-	r.stop()
+	r.workload = &s
+	r.mu.Unlock()
+	r.checkReady()
 }

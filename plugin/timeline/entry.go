@@ -42,6 +42,11 @@ type StatusInfo struct {
 	RestartsText string
 	// Restarts is the number at the start of RestartsText.
 	Restarts int
+	// TotalRestarts is the sum of restartCount over the pod's init and app
+	// containers. Unlike the RESTARTS cell, which kubectl switches from the
+	// init containers' count to the app containers' once init has finished,
+	// it never goes back.
+	TotalRestarts int
 	// PodReady is the pod's Ready condition.
 	PodReady bool
 	// Deleted is set when the pod is gone from the API.

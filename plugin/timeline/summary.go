@@ -13,10 +13,12 @@ type StatusTime struct {
 
 // PodSummary is what the watch prints for a pod when it ends.
 type PodSummary struct {
-	Pod         string        `json:"pod"`
-	Namespace   string        `json:"namespace"`
-	Status      string        `json:"status"`
-	Ready       bool          `json:"ready"`
+	Pod       string `json:"pod"`
+	Namespace string `json:"namespace"`
+	Status    string `json:"status"`
+	Ready     bool   `json:"ready"`
+	// Restarts is the most restarts the pod's containers (init and app)
+	// were seen to have in total, not kubectl's RESTARTS cell.
 	Restarts    int           `json:"restarts"`
 	InStatus    []StatusTime  `json:"inStatus"`
 	TimeToReady time.Duration `json:"-"`
@@ -67,13 +69,21 @@ func (t *Tracker) Observe(e Entry) {
 	p.since = e.Time
 	p.sum.Status = s.Status
 	p.sum.Ready = s.PodReady
-	p.sum.Restarts = s.Restarts
+	p.sum.Restarts = max(p.sum.Restarts, s.TotalRestarts, s.Restarts)
 	p.sum.Deleted = s.Deleted
 	if !s.Created.IsZero() {
 		p.created = s.Created
 	}
 	if s.PodReady && !s.ReadyAt.IsZero() && p.readyAt.IsZero() {
 		p.readyAt = s.ReadyAt
+	}
+}
+
+// ObserveRestarts records the total restarts of a pod seen in a pod object
+// that changed no cell of its row (so made no status entry).
+func (t *Tracker) ObserveRestarts(namespace, pod string, total int) {
+	if p, ok := t.pods[namespace+"/"+pod]; ok {
+		p.sum.Restarts = max(p.sum.Restarts, total)
 	}
 }
 

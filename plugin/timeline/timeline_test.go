@@ -98,3 +98,24 @@ func TestTrackerSummary(t *testing.T) {
 		t.Errorf("time to ready = %v ready=%v", s.TimeToReadySeconds, s.Ready)
 	}
 }
+
+// kubectl's RESTARTS cell counts the init containers' restarts while the
+// pod initialises and the app containers' afterwards: the summary reports
+// the pod's total instead.
+func TestTrackerRestartsSurviveTheCellReset(t *testing.T) {
+	var tr Tracker
+	st := func(ms int, status string, cell, total int) Entry {
+		return Entry{Time: ts(ms), Kind: KindStatus, Namespace: "ns", Pod: "p",
+			Status: &StatusInfo{Status: status, Restarts: cell, TotalRestarts: total}}
+	}
+	tr.Observe(st(0, "Init:Error", 2, 2))
+	tr.Observe(st(100, "Init:CrashLoopBackOff", 3, 3))
+	tr.Observe(st(200, "Running", 0, 3))
+	if got := tr.Summary(ts(300))[0].Restarts; got != 3 {
+		t.Fatalf("restarts = %d, want 3", got)
+	}
+	tr.ObserveRestarts("ns", "p", 4)
+	if got := tr.Summary(ts(300))[0].Restarts; got != 4 {
+		t.Fatalf("restarts after ObserveRestarts = %d, want 4", got)
+	}
+}
