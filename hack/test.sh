@@ -15,6 +15,10 @@ export GOFLAGS=${GOFLAGS:--mod=mod}
 step() { printf '\n==> %s\n' "$*"; }
 
 unit() {
+  step "go mod tidy -diff"
+  # GOFLAGS=-mod=mod lets the go command rewrite go.mod during a run; a stale one must fail
+  # here rather than leave the checkout (and the version stamp of the binaries) dirty.
+  go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
   step "go vet"
   go vet ./...
   go vet -tags e2e ./...
