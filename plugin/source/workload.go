@@ -22,7 +22,8 @@ type WorkloadState struct {
 	// Job: its Complete condition).
 	Done bool
 	// Failed is set, with a one-line reason, when the workload can never get
-	// there (a Job with its Failed condition).
+	// there (a Job with its Failed condition, a Deployment past its progress
+	// deadline).
 	Failed string
 	// Reason says what is still missing while not Done, e.g.
 	// "statefulset/db: 1 of 2 replicas ready".
@@ -117,6 +118,19 @@ func StateOf(obj runtime.Object, desc string) WorkloadState {
 	case *appsv1.Deployment:
 		want := replicas(o.Spec.Replicas)
 		s := o.Status
+		if observed(o.Generation, s.ObservedGeneration) {
+			// As kubectl rollout status: past progressDeadlineSeconds the
+			// controller gives up on this rollout, and so do we.
+			for _, c := range s.Conditions {
+				if c.Type == appsv1.DeploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
+					msg := desc + " exceeded its progress deadline"
+					if c.Message != "" {
+						msg += ": " + c.Message
+					}
+					return WorkloadState{Failed: msg}
+				}
+			}
+		}
 		switch {
 		case !observed(o.Generation, s.ObservedGeneration):
 			return notYet("waiting for the rollout to be observed")

@@ -70,6 +70,20 @@ func TestStateOf(t *testing.T) {
 	if got := StateOf(jobWith(batchv1.JobFailed), "job/j"); got.Done || got.Failed != "job/j failed: BackoffLimitExceeded" {
 		t.Fatalf("failed job = %+v", got)
 	}
+	// As kubectl rollout status, a Deployment past its progress deadline has failed;
+	// the same condition on an older generation does not count yet.
+	stuck := dep(func(d *appsv1.Deployment) {
+		d.Status.UpdatedReplicas = 1
+		d.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionFalse,
+			Reason: "ProgressDeadlineExceeded", Message: `ReplicaSet "w-1" has timed out progressing.`}}
+	})
+	if got := StateOf(stuck, "deployment/w"); got.Done || got.Failed != `deployment/w exceeded its progress deadline: ReplicaSet "w-1" has timed out progressing.` {
+		t.Errorf("StateOf(stuck deployment) = %+v", got)
+	}
+	stuck.Generation = 3
+	if got := StateOf(stuck, "deployment/w"); got.Failed != "" || got.Reason != "deployment/w: waiting for the rollout to be observed" {
+		t.Errorf("StateOf(stuck deployment, newer generation) = %+v", got)
+	}
 }
 
 // The workload watch reports the owner's state as it changes.

@@ -151,3 +151,32 @@ func TestWatchUntilReadyJob(t *testing.T) {
 		t.Fatalf("job/bad stderr = %q, want one error: line with the Job's reason", got)
 	}
 }
+
+// TestWatchUntilReadyDeploymentPastDeadline: as `kubectl rollout status`, a Deployment
+// whose rollout passed progressDeadlineSeconds (here an init container that never ends)
+// ends --until ready with exit 1 and the controller's reason, not at --timeout.
+func TestWatchUntilReadyDeploymentPastDeadline(t *testing.T) {
+	ns := newNamespace(t, "fx-watch-deadline")
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	labels := map[string]string{"app": "stuck"}
+	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "stuck", Namespace: ns},
+		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](1), ProgressDeadlineSeconds: ptr.To[int32](5),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{InitContainers: []corev1.Container{shContainer("wait", "until false; do echo waiting for nothing; sleep 1; done")},
+					Containers: []corev1.Container{untilReadyApp("true")}, TerminationGracePeriodSeconds: ptr.To[int64](1)}}}}
+	if _, err := clientset.AppsV1().Deployments(ns).Create(ctx, dep, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	plugin, _, stderr := startPlugin(t, ctx, "watch", "-n", ns, "deployment/stuck", "--until", "ready", "--timeout", "3m")
+	err := plugin.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1\n%s", err, stderr)
+	}
+	got := strings.TrimSpace(stderr.String())
+	if !strings.HasPrefix(got, "error: deployment/stuck exceeded its progress deadline") || strings.Contains(got, "\n") {
+		t.Fatalf("stderr = %q, want one error: line with the progress deadline", got)
+	}
+}
