@@ -146,15 +146,9 @@ func StateOf(obj runtime.Object, desc string) WorkloadState {
 	case *appsv1.StatefulSet:
 		want := replicas(o.Spec.Replicas)
 		s := o.Status
-		switch {
-		case !observed(o.Generation, s.ObservedGeneration):
-			return notYet("waiting for the rollout to be observed")
-		case s.Replicas != want:
-			return notYet("%d of %d replicas created", s.Replicas, want)
-		case s.ReadyReplicas < want:
-			return notYet("%d of %d replicas ready", s.ReadyReplicas, want)
-		case s.AvailableReplicas < want:
-			return notYet("%d of %d replicas available", s.AvailableReplicas, want)
+		if r := replicasReason("waiting for the rollout to be observed", o.Generation, s.ObservedGeneration,
+			want, s.Replicas, s.ReadyReplicas, s.AvailableReplicas); r != "" {
+			return notYet("%s", r)
 		}
 		if o.Spec.UpdateStrategy.Type == appsv1.RollingUpdateStatefulSetStrategyType {
 			partition := int32(0)
@@ -169,17 +163,10 @@ func StateOf(obj runtime.Object, desc string) WorkloadState {
 			}
 		}
 	case *appsv1.ReplicaSet:
-		want := replicas(o.Spec.Replicas)
 		s := o.Status
-		switch {
-		case !observed(o.Generation, s.ObservedGeneration):
-			return notYet("waiting for the spec to be observed")
-		case s.Replicas != want:
-			return notYet("%d of %d replicas created", s.Replicas, want)
-		case s.ReadyReplicas < want:
-			return notYet("%d of %d replicas ready", s.ReadyReplicas, want)
-		case s.AvailableReplicas < want:
-			return notYet("%d of %d replicas available", s.AvailableReplicas, want)
+		if r := replicasReason("waiting for the spec to be observed", o.Generation, s.ObservedGeneration,
+			replicas(o.Spec.Replicas), s.Replicas, s.ReadyReplicas, s.AvailableReplicas); r != "" {
+			return notYet("%s", r)
 		}
 	case *appsv1.DaemonSet:
 		s := o.Status
@@ -217,6 +204,23 @@ func StateOf(obj runtime.Object, desc string) WorkloadState {
 		return notYet("unsupported kind %T", obj)
 	}
 	return WorkloadState{Done: true}
+}
+
+// replicasReason is the check StatefulSets and ReplicaSets share: what they
+// still lack of an observed spec and want replicas created, ready and
+// available ("" when nothing); unobserved words the first.
+func replicasReason(unobserved string, gen, seen int64, want, created, ready, available int32) string {
+	switch {
+	case seen < gen:
+		return unobserved
+	case created != want:
+		return fmt.Sprintf("%d of %d replicas created", created, want)
+	case ready < want:
+		return fmt.Sprintf("%d of %d replicas ready", ready, want)
+	case available < want:
+		return fmt.Sprintf("%d of %d replicas available", available, want)
+	}
+	return ""
 }
 
 func replicas(p *int32) int32 {
