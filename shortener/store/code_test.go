@@ -35,25 +35,3 @@ func TestNewCode(t *testing.T) {
 		}
 	}
 }
-
-func TestCache(t *testing.T) {
-	c := NewCache(4) // two generations of 2
-	c.Add("a", "A")
-	c.Add("b", "B")
-	c.Add("c", "C") // rotates: old={a,b}, cur={c}
-	if v, ok := c.Get("a"); !ok || v != "A" {
-		t.Fatalf("a = %q, %v after one rotation", v, ok)
-	} // promoted: cur={c,a}
-	c.Add("d", "D") // rotates: old={c,a}, cur={d}
-	if _, ok := c.Get("b"); ok {
-		t.Fatal("b survived two rotations without being used")
-	}
-	for _, k := range []string{"a", "c", "d"} {
-		if _, ok := c.Get(k); !ok {
-			t.Fatalf("%s was evicted", k)
-		}
-	}
-	if n := c.Len(); n > 4+1 {
-		t.Fatalf("cache holds %d entries, want at most its size (+1 promoted duplicate)", n)
-	}
-}

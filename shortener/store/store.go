@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,7 +32,8 @@ type URL struct {
 
 // Options tune a Store.
 type Options struct {
-	// CacheSize is the number of hot codes kept in memory; 0 disables the cache.
+	// CacheSize is the number of hot codes kept in memory, least recently used
+	// evicted first; 0 disables the cache.
 	CacheSize int
 	// ClickFlushInterval is how often batched click counts are written (default 1s).
 	ClickFlushInterval time.Duration
@@ -39,8 +41,10 @@ type Options struct {
 
 // Store is the PostgreSQL-backed URL store. It is safe for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
-	cache  *Cache
+	pool *pgxpool.Pool
+	// cache maps codes to long URLs for the hottest codes; nil when disabled.
+	// Entries never go stale because URLs never change once created.
+	cache  *lru.Cache[string, string]
 	clicks *ClickCounter
 	// newCode makes a random code; tests replace it to force collisions.
 	newCode func() (string, error)
@@ -54,7 +58,7 @@ func New(pool *pgxpool.Pool, opts Options) *Store {
 	}
 	s := &Store{pool: pool, newCode: NewCode}
 	if opts.CacheSize > 0 {
-		s.cache = NewCache(opts.CacheSize)
+		s.cache, _ = lru.New[string, string](opts.CacheSize) // errors only for size <= 0
 	}
 	s.clicks = NewClickCounter(pool, opts.ClickFlushInterval)
 	return s

@@ -213,3 +213,34 @@ func TestClickCounterFlushesPeriodically(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestCacheEvictsLeastRecentlyUsed: with room for two codes, the one neither
+// created nor resolved last is evicted. Rows are deleted behind the store's back
+// so that only cached codes still resolve.
+func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	s, pool := newStore(t, Options{CacheSize: 2})
+	ctx := context.Background()
+	for _, alias := range []string{"aaa", "bbb"} {
+		if _, err := s.Create(ctx, "https://"+alias+".example/", alias); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Resolve(ctx, "aaa"); err != nil { // aaa is now the most recent
+		t.Fatal(err)
+	}
+	if _, err := s.Create(ctx, "https://ccc.example/", "ccc"); err != nil { // evicts bbb
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM urls`); err != nil {
+		t.Fatal(err)
+	}
+	for code, cached := range map[string]bool{"aaa": true, "bbb": false, "ccc": true} {
+		long, err := s.Resolve(ctx, code)
+		switch {
+		case cached && (err != nil || long != "https://"+code+".example/"):
+			t.Errorf("%s: %q, %v; want it served from the cache", code, long, err)
+		case !cached && !errors.Is(err, ErrNotFound):
+			t.Errorf("%s: %q, %v; want ErrNotFound (evicted, row deleted)", code, long, err)
+		}
+	}
+}
