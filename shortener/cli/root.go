@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -92,11 +91,4 @@ func Main(ctx context.Context, args []string, streams IOStreams, getenv func(str
 		return ExitUsage
 	}
 	return ExitFailed
-}
-
-// oneLine flattens a multi-line error (pgx lists each address it tried on its
-// own line) into one line.
-func oneLine(err error) string {
-	s := strings.ReplaceAll(err.Error(), "\n\t", "; ")
-	return strings.ReplaceAll(s, "\n", " ")
 }

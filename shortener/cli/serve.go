@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubectl-initwait/kubectl-initwait/shortener/config"
 	"github.com/kubectl-initwait/kubectl-initwait/shortener/httpapi"
+	"github.com/kubectl-initwait/kubectl-initwait/shortener/internal/oneline"
 	"github.com/kubectl-initwait/kubectl-initwait/shortener/store"
 )
 
@@ -73,18 +74,22 @@ func (o *ServeOptions) Run(ctx context.Context) error {
 		return errReported
 	}
 
+	poolCfg, err := o.cfg.Database.PoolConfig()
+	if err != nil {
+		return fatal("failed to open connection to database: %s", oneline.Flatten(err.Error()))
+	}
 	openCtx, cancel := context.WithTimeout(ctx, connectTimeout)
-	pool, err := store.OpenPool(openCtx, o.cfg.Database.ConnString(), o.cfg.PoolSize)
+	pool, err := store.OpenPool(openCtx, poolCfg, o.cfg.PoolSize)
 	cancel()
 	if err != nil {
-		return fatal("failed to open connection to database: %s", oneLine(err))
+		return fatal("failed to open connection to database: %s", oneline.Flatten(err.Error()))
 	}
 	defer pool.Close()
 	migrateCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	err = store.Migrate(migrateCtx, pool)
 	cancel()
 	if err != nil {
-		return fatal("failed to create schema: %s", oneLine(err))
+		return fatal("failed to create schema: %s", oneline.Flatten(err.Error()))
 	}
 	st := store.New(pool, store.Options{CacheSize: o.cfg.CacheSize})
 	api := httpapi.New(st, o.cfg.BaseURL, log)
@@ -92,7 +97,7 @@ func (o *ServeOptions) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", o.cfg.Listen)
 	if err != nil {
 		_ = st.Close(context.Background())
-		return fatal("listen on %s: %s", o.cfg.Listen, oneLine(err))
+		return fatal("listen on %s: %s", o.cfg.Listen, oneline.Flatten(err.Error()))
 	}
 	srv := &http.Server{
 		Handler:           api,

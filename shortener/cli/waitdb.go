@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubectl-initwait/kubectl-initwait/shortener/config"
+	"github.com/kubectl-initwait/kubectl-initwait/shortener/internal/oneline"
+	"github.com/kubectl-initwait/kubectl-initwait/shortener/store"
 )
 
 // WaitDBOptions waits until the database answers an authenticated SELECT 1.
@@ -99,11 +101,11 @@ func (o *WaitDBOptions) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			err = last
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("database %s not ready after %s: %s", o.db.Redacted(), o.Timeout, oneLine(err))
+				return fmt.Errorf("database %s not ready after %s: %s", o.db.Redacted(), o.Timeout, oneline.Flatten(err.Error()))
 			}
-			return fmt.Errorf("interrupted while waiting for database: %s", oneLine(err))
+			return fmt.Errorf("interrupted while waiting for database: %s", oneline.Flatten(err.Error()))
 		}
-		fmt.Fprintf(o.Streams.Out, "waiting for database: %s\n", oneLine(err))
+		fmt.Fprintf(o.Streams.Out, "waiting for database: %s\n", oneline.Flatten(err.Error()))
 		t := time.NewTimer(o.Interval)
 		select {
 		case <-ctx.Done():
@@ -118,20 +120,23 @@ func (o *WaitDBOptions) Run(ctx context.Context) error {
 func (o *WaitDBOptions) try(ctx context.Context) error {
 	actx, cancel := context.WithTimeout(ctx, o.AttemptTimeout)
 	defer cancel()
-	err := selectOne(actx, o.db.ConnString())
+	err := connectAndPing(actx, o.db)
 	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no answer within %s (--attempt-timeout): %w", o.AttemptTimeout, err)
 	}
 	return err
 }
 
-// selectOne connects once and runs SELECT 1.
-func selectOne(ctx context.Context, connString string) error {
-	conn, err := pgx.Connect(ctx, connString)
+// connectAndPing opens one connection to db and pings it (store.Ping).
+func connectAndPing(ctx context.Context, db config.Database) error {
+	cfg, err := db.ConnConfig()
+	if err != nil {
+		return err
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	var one int
-	return conn.QueryRow(ctx, "SELECT 1").Scan(&one)
+	return store.Ping(ctx, conn)
 }

@@ -41,6 +41,8 @@ func Default() Config {
 			Name:    "postgres",
 			User:    "postgres",
 			SSLMode: "disable",
+
+			ConnectTimeout: DefaultConnectTimeout,
 		},
 	}
 }

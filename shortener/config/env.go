@@ -15,11 +15,6 @@ const (
 	EnvCacheSize = "SHORTENER_CACHE_SIZE"
 )
 
-// Database holds the PostgreSQL connection settings (POSTGRES_* variables).
-type Database struct {
-	Host, Port, Name, User, Password, SSLMode string
-}
-
 // applyEnv overrides cfg with the environment and validates what it set.
 func applyEnv(cfg *Config, getenv func(string) string) error {
 	type setting struct {
@@ -61,10 +56,11 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		}
 	}
 	db := &cfg.Database
-	for env, dst := range map[string]*string{
+	dbEnv := map[string]*string{
 		"POSTGRES_HOST": &db.Host, "POSTGRES_PORT": &db.Port, "POSTGRES_DATABASE": &db.Name,
 		"POSTGRES_USER": &db.User, "POSTGRES_PASSWORD": &db.Password, "POSTGRES_SSLMODE": &db.SSLMode,
-	} {
+	}
+	for env, dst := range dbEnv {
 		v := getenv(env)
 		if env != "POSTGRES_PASSWORD" {
 			v = strings.TrimSpace(v)
@@ -73,16 +69,9 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 			*dst = v
 		}
 	}
-	if msg := validatePort(db.Port); msg != "" || db.Port == "0" {
-		if msg == "" {
-			msg = "port 0 is not allowed"
-		}
-		return &Error{Source: "environment variable POSTGRES_PORT", Msg: msg}
-	}
-	switch db.SSLMode {
-	case "disable", "allow", "prefer", "require", "verify-ca", "verify-full":
-	default:
-		return &Error{Source: "environment variable POSTGRES_SSLMODE", Msg: fmt.Sprintf("unknown sslmode %q", db.SSLMode)}
+	if setting, msg := db.check(); setting != "" {
+		// The file's values were checked already, so the environment set this one.
+		return &Error{Source: "environment variable POSTGRES_" + strings.ToUpper(setting), Msg: msg}
 	}
 	return nil
 }
@@ -91,30 +80,4 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 func lookup(getenv func(string) string, name string) (string, bool) {
 	v := strings.TrimSpace(getenv(name))
 	return v, v != ""
-}
-
-func validatePort(port string) string {
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 0 || n > 65535 {
-		return fmt.Sprintf("port %q is not a number in 0..65535", port)
-	}
-	return ""
-}
-
-// ConnString is the libpq keyword/value connection string for these settings,
-// with every value quoted so that no setting can inject another.
-func (d Database) ConnString() string {
-	q := func(v string) string {
-		return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
-	}
-	return strings.Join([]string{
-		"host=" + q(d.Host), "port=" + q(d.Port), "dbname=" + q(d.Name),
-		"user=" + q(d.User), "password=" + q(d.Password), "sslmode=" + q(d.SSLMode),
-		"connect_timeout=5", "application_name=shortener",
-	}, " ")
-}
-
-// Redacted describes the target without the password, for logs and messages.
-func (d Database) Redacted() string {
-	return fmt.Sprintf("%s@%s:%s/%s", d.User, d.Host, d.Port, d.Name)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-initwait/kubectl-initwait/shortener/internal/oneline"
 )
 
 // parseFile decodes YAML strictly (unknown or duplicate fields are errors) into
@@ -16,7 +18,7 @@ func parseFile(path string, data []byte, cfg *Config) error {
 	source := "config file " + path
 	jsonData, err := yaml.YAMLToJSONStrict(data)
 	if err != nil {
-		return &Error{Source: source, Msg: oneLine(strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))}
+		return &Error{Source: source, Msg: oneline.Flatten(strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "))}
 	}
 	if bytes.Equal(bytes.TrimSpace(jsonData), []byte("null")) {
 		return nil // empty file: defaults
@@ -50,9 +52,5 @@ func decodeError(source string, err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return &Error{Source: source, Field: strings.Trim(name, `"`), Msg: "unknown field (known: " + strings.Join(fileFields, ", ") + ")"}
 	}
-	return &Error{Source: source, Msg: oneLine(err.Error())}
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return &Error{Source: source, Msg: oneline.Flatten(err.Error())}
 }

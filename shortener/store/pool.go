@@ -2,19 +2,15 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// OpenPool creates a pool for connString with at most maxConns connections and
-// proves it works with an authenticated SELECT 1 before returning it.
-func OpenPool(ctx context.Context, connString string, maxConns int32) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(connString)
-	if err != nil {
-		return nil, fmt.Errorf("parse connection settings: %w", err)
-	}
+// OpenPool creates a pool from cfg (config.Database.PoolConfig) with at most
+// maxConns connections and proves it works with Ping before returning it.
+func OpenPool(ctx context.Context, cfg *pgxpool.Config, maxConns int32) (*pgxpool.Pool, error) {
 	cfg.MaxConns = maxConns
 	cfg.MinConns = 0
 	cfg.MaxConnIdleTime = 5 * time.Minute
@@ -23,10 +19,22 @@ func OpenPool(ctx context.Context, connString string, maxConns int32) (*pgxpool.
 	if err != nil {
 		return nil, err
 	}
-	var one int
-	if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := Ping(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return pool, nil
+}
+
+// RowQuerier runs a query that returns one row; *pgxpool.Pool and *pgx.Conn are
+// ones.
+type RowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Ping proves that the database answers an authenticated query: SELECT 1. A
+// connection that opens is not enough (pg_isready's test); the query must run.
+func Ping(ctx context.Context, q RowQuerier) error {
+	var one int
+	return q.QueryRow(ctx, "SELECT 1").Scan(&one)
 }

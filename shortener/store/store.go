@@ -69,10 +69,9 @@ func (s *Store) Close(ctx context.Context) error {
 	return s.clicks.Stop(ctx)
 }
 
-// Ping checks that the database answers an authenticated query.
+// Ping checks that the database answers an authenticated query (see Ping).
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	return s.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+	return Ping(ctx, s.pool)
 }
 
 // maxCodeAttempts bounds retries when a random code collides.

@@ -85,7 +85,11 @@ func Pool(t testing.TB, db config.Database) *pgxpool.Pool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	pool, err := pgxpool.New(ctx, db.ConnString())
+	cfg, err := db.PoolConfig()
+	if err != nil {
+		t.Fatalf("pool config: %v", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open pool: %v", err)
 	}
