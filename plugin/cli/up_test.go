@@ -35,7 +35,7 @@ func TestUpValidate(t *testing.T) {
 		{"output", func(o *UpOptions) { o.Output = "yaml" }, `unknown output format "yaml" (want json or leave it empty)`},
 		{"color", func(o *UpOptions) { o.Color = "red" }, `unknown --color "red" (want auto, always or never)`},
 		{"image", func(o *UpOptions) { o.Image = "Bad Image" }, `--image: invalid image reference "Bad Image"`},
-		{"postgres image", func(o *UpOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:": bad tag`},
+		{"postgres image", func(o *UpOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:": pg: must specify a tag name after the colon`},
 		{"namespace", func(o *UpOptions) { o.Namespace = "" }, "no namespace: pass -n NAMESPACE"},
 		{"delay as long as the timeout", func(o *UpOptions) { o.DB, o.DBDelay, o.Timeout = "later", time.Minute, time.Minute },
 			"--db-delay 1m0s must be shorter than --timeout 1m0s: the webapp cannot get Ready before the database is applied"},

@@ -1,59 +1,46 @@
 package stack
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"sigs.k8s.io/kustomize/api/types"
 )
 
-// ImageRef is a parsed container image reference: NAME[:TAG][@DIGEST].
+// ImageRef is a parsed container image reference: NAME[:TAG][@DIGEST]. Name is
+// as written (not expanded to index.docker.io/library/...), since kustomize
+// matches images by the name the manifests use.
 type ImageRef struct {
 	Name, Tag, Digest string
 }
 
-var (
-	imageNameRE   = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$`)
-	imageHostRE   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?$`)
-	imageTagRE    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	imageDigestRE = regexp.MustCompile(`^[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$`)
-)
-
-// ParseImage checks and splits an image reference. A reference with neither
-// tag nor digest means tag "latest", as for docker and the kubelet.
+// ParseImage checks an image reference with go-containerregistry's name
+// package and splits it. A reference with neither tag nor digest means tag
+// "latest", as for docker and the kubelet. Errors are one line.
 func ParseImage(ref string) (ImageRef, error) {
-	bad := func(why string) (ImageRef, error) {
-		return ImageRef{}, fmt.Errorf("invalid image reference %q: %s", ref, why)
+	bad := func(err error) (ImageRef, error) {
+		return ImageRef{}, fmt.Errorf("invalid image reference %q: %w", ref, err)
 	}
 	if ref == "" {
-		return bad("empty")
+		return bad(errors.New("empty"))
 	}
-	var r ImageRef
-	rest := ref
-	if i := strings.IndexByte(rest, '@'); i >= 0 {
-		r.Digest, rest = rest[i+1:], rest[:i]
-		if !imageDigestRE.MatchString(r.Digest) {
-			return bad("digest must be ALGORITHM:HEX")
+	nameTag, digest, hasDigest := strings.Cut(ref, "@")
+	tag, err := name.NewTag(nameTag, name.WithDefaultTag(""))
+	if err != nil {
+		return bad(err)
+	}
+	r := ImageRef{Name: strings.TrimSuffix(nameTag, ":"+tag.TagStr()), Tag: tag.TagStr()}
+	// name accepts empty path components ("/x", "x//y"); the kubelet does not.
+	if strings.HasPrefix(r.Name, "/") || strings.HasSuffix(r.Name, "/") || strings.Contains(r.Name, "//") {
+		return bad(errors.New("empty path component"))
+	}
+	if hasDigest {
+		if _, err := name.NewDigest(ref); err != nil {
+			return bad(err)
 		}
-	}
-	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
-		r.Tag, rest = rest[i+1:], rest[:i]
-		if !imageTagRE.MatchString(r.Tag) {
-			return bad("bad tag")
-		}
-	}
-	r.Name = rest
-	// The first component may be a registry host (with dots, a port or capitals).
-	host, path, found := strings.Cut(rest, "/")
-	if found && (strings.ContainsAny(host, ".:") || host == "localhost") {
-		if !imageHostRE.MatchString(host) {
-			return bad("bad registry host")
-		}
-		rest = path
-	}
-	if !imageNameRE.MatchString(rest) {
-		return bad("name must be lower-case components separated by /")
+		r.Digest = digest
 	}
 	if r.Tag == "" && r.Digest == "" {
 		r.Tag = "latest"
