@@ -76,15 +76,20 @@ func TestBinary(t *testing.T) {
 		}
 	})
 
-	t.Run("serves and exits 0 on SIGTERM", func(t *testing.T) {
+	t.Run("serves with the seed's config file and exits 0 on SIGTERM", func(t *testing.T) {
 		db := pgtest.NewDatabase(t)
 		var env []string
 		for k, v := range pgtest.Env(db) {
 			env = append(env, k+"="+v)
 		}
+		// The seed's ConfigMap config.yaml (see shortener/config/testdata).
+		seedFile := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(seedFile, []byte("level: info"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		port := closedPort(t)
 		cmd := exec.Command(bin, "--listen", "127.0.0.1:"+port)
-		cmd.Env = cleanEnv(env...)
+		cmd.Env = cleanEnv(append(env, "CONFIG_FILE="+seedFile)...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {

@@ -36,6 +36,19 @@ func TestMainExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	closed := map[string]string{"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": closedPort(t)}
+	// The seed's config.yaml (shortener/config/testdata/seed-app-config.yaml).
+	seedFile := filepath.Join(t.TempDir(), "seed.yaml")
+	if err := os.WriteFile(seedFile, []byte("level: info"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seedClosed := map[string]string{"CONFIG_FILE": seedFile}
+	for k, v := range closed {
+		seedClosed[k] = v
+	}
+	typoFile := filepath.Join(t.TempDir(), "typo.yaml")
+	if err := os.WriteFile(typoFile, []byte("level: info\nlevle: debug\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -51,6 +64,10 @@ func TestMainExitCodes(t *testing.T) {
 			[]string{"error: config file " + badFile + ": field poolSize"}},
 		{"bad config file for wait-db", []string{"wait-db"}, map[string]string{"CONFIG_FILE": badFile}, ExitUsage, nil,
 			[]string{"field poolSize"}},
+		{"seed config file is accepted", []string{"wait-db", "--timeout", "300ms", "--interval", "100ms"}, seedClosed, ExitFailed,
+			[]string{"waiting for database: "}, []string{"error: database ", "not ready after 300ms"}},
+		{"unknown key next to a seed key", []string{"wait-db"}, map[string]string{"CONFIG_FILE": typoFile}, ExitUsage, nil,
+			[]string{"error: config file " + typoFile + ": field levle: unknown field"}},
 		{"bad env", nil, map[string]string{"POSTGRES_PORT": "x"}, ExitUsage, nil, []string{"POSTGRES_PORT"}},
 		{"wait-db bad interval", []string{"wait-db", "--interval", "0s"}, nil, ExitUsage, nil, []string{"--interval"}},
 		{"wait-db bad duration", []string{"wait-db", "--timeout", "soon"}, nil, ExitUsage, nil, []string{"--timeout"}},

@@ -11,21 +11,23 @@ import (
 	"strings"
 )
 
-// Config is the shortener's configuration. The YAML file uses the json tag names.
+// Config is the shortener's configuration. fileSettings (file.go) lists the keys
+// of the YAML file, which are the field names starting with a lower-case letter.
 type Config struct {
 	// LogLevel is debug, info, warn or error.
-	LogLevel string `json:"logLevel"`
+	LogLevel string
 	// Listen is the HTTP listen address, host:port.
-	Listen string `json:"listen"`
+	Listen string
 	// BaseURL is the public base of short URLs, e.g. https://sho.rt; empty means
 	// "derive from the request's Host header".
-	BaseURL string `json:"baseURL"`
+	BaseURL string
 	// PoolSize is the maximum number of database connections.
-	PoolSize int32 `json:"poolSize"`
+	PoolSize int32
 	// CacheSize is the number of hot codes kept in memory; 0 disables the cache.
-	CacheSize int `json:"cacheSize"`
-	// Database holds the connection settings; they come from the environment only.
-	Database Database `json:"-"`
+	CacheSize int
+	// Database holds the connection settings: the file's postgres: section (the
+	// seed's keys, see seed.go), overridden by the POSTGRES_* variables.
+	Database Database
 }
 
 // Default returns the configuration used when nothing overrides it.

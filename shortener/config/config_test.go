@@ -20,14 +20,18 @@ func writeFile(t *testing.T, body string) string {
 	return p
 }
 
+// loadCase is one Load of a config file (written to a temporary path) and an
+// environment.
+type loadCase struct {
+	name    string
+	file    string
+	env     map[string]string
+	want    func(Config) bool
+	wantErr []string // substrings of the error; nil = no error
+}
+
 func TestLoadFile(t *testing.T) {
-	tests := []struct {
-		name    string
-		file    string
-		env     map[string]string
-		want    func(Config) bool
-		wantErr []string // substrings of the error; nil = no error
-	}{
+	runLoadCases(t, []loadCase{
 		{name: "empty file keeps defaults", file: "",
 			want: func(c Config) bool { return c.Listen == ":8080" && c.LogLevel == "info" && c.PoolSize == 16 }},
 		{name: "all fields", file: "logLevel: debug\nlisten: 127.0.0.1:9000\nbaseURL: https://sho.rt\npoolSize: 4\ncacheSize: 0\n",
@@ -37,7 +41,7 @@ func TestLoadFile(t *testing.T) {
 		{name: "env overrides file", file: "listen: :9000\npoolSize: 4\n",
 			env:  map[string]string{EnvListen: ":7000", EnvPoolSize: "8", EnvLogLevel: "warn"},
 			want: func(c Config) bool { return c.Listen == ":7000" && c.PoolSize == 8 && c.LogLevel == "warn" }},
-		{name: "unknown field", file: "listen: :9000\nlistenn: :1\n", wantErr: []string{"config file", "field listenn", "unknown field"}},
+		{name: "unknown field", file: "listen: :9000\nlistenn: :1\n", wantErr: []string{"config file", "field listenn", "unknown field", "level, postgres)"}},
 		{name: "wrong type", file: "poolSize: lots\n", wantErr: []string{"field poolSize", "string"}},
 		{name: "out of range", file: "poolSize: 0\n", wantErr: []string{"field poolSize", "out of range"}},
 		{name: "bad level", file: "logLevel: loud\n", wantErr: []string{"field logLevel", "loud"}},
@@ -57,7 +61,13 @@ func TestLoadFile(t *testing.T) {
 					ConnectTimeout: DefaultConnectTimeout}
 			}},
 		{name: "bad db host", env: map[string]string{"POSTGRES_HOST": "db host"}, wantErr: []string{"POSTGRES_HOST", "not a host name"}},
-	}
+	})
+}
+
+// runLoadCases runs each case: errors must be one-line configuration errors
+// naming the file when they are about it and containing every wantErr.
+func runLoadCases(t *testing.T, tests []loadCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{}
