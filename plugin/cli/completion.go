@@ -8,35 +8,27 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // completionTimeout bounds every cluster request made to complete a word: a
 // slow or unreachable cluster must not hang the shell.
 const completionTimeout = 3 * time.Second
 
-// targetKind is a kind of object a watch target names, with the TYPE words
-// (kubectl's names and short names) that select it.
-type targetKind struct {
-	words   []string // first: the word completions use
-	gvr     schema.GroupVersionResource
-	offered bool // listed when no TYPE/ has been typed yet
-}
-
-// targetKinds are the kinds source.ParseTarget accepts, in completion order.
-var targetKinds = []targetKind{
-	{[]string{"deployment", "deployments", "deploy"}, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, true},
-	{[]string{"pod", "pods", "po"}, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, true},
-	{[]string{"statefulset", "statefulsets", "sts"}, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}, true},
-	{[]string{"job", "jobs"}, schema.GroupVersionResource{Group: "batch", Version: "v1", Resource: "jobs"}, true},
-	{[]string{"replicaset", "replicasets", "rs"}, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "replicasets"}, false},
-	{[]string{"daemonset", "daemonsets", "ds"}, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, false},
-}
+// offeredKinds are the target kinds whose objects are offered before a TYPE
+// is typed, in completion order; ReplicaSets and DaemonSets complete after
+// their TYPE.
+var offeredKinds = []string{"Deployment", "Pod", "StatefulSet", "Job"}
 
 var namespacesGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 
@@ -62,125 +54,122 @@ func (l metadataLister) Names(ctx context.Context, gvr schema.GroupVersionResour
 	return names, nil
 }
 
-// listerFactory connects to the cluster the flags name and returns a lister
-// and the namespace the flags select.
-type listerFactory func() (nameLister, string, error)
+// completionCluster is what completions read from the cluster: object
+// names, the mapper that resolves TYPE words, and the namespace the flags
+// select.
+type completionCluster struct {
+	names     nameLister
+	mapper    meta.RESTMapper
+	namespace string
+}
 
-// clusterLister is the listerFactory of the real cluster, with a short timeout.
+// listerFactory connects to the cluster the flags name.
+type listerFactory func() (completionCluster, error)
+
+// clusterLister is the listerFactory of the real cluster: every request,
+// discovery included, is bounded by completionTimeout.
 func clusterLister(flags *genericclioptions.ConfigFlags) listerFactory {
-	return func() (nameLister, string, error) {
+	return func() (completionCluster, error) {
 		cfg, err := flags.ToRESTConfig()
 		if err != nil {
-			return nil, "", err
+			return completionCluster{}, err
 		}
 		cfg = rest.CopyConfig(cfg)
 		cfg.Timeout = completionTimeout
 		ns, _, err := flags.ToRawKubeConfigLoader().Namespace()
 		if err != nil {
-			return nil, "", err
+			return completionCluster{}, err
 		}
 		client, err := metadata.NewForConfig(cfg)
 		if err != nil {
-			return nil, "", err
+			return completionCluster{}, err
 		}
-		return metadataLister{client}, ns, nil
+		dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+		if err != nil {
+			return completionCluster{}, err
+		}
+		// Not the flags' ToRESTMapper: its discovery has no timeout.
+		mapper := target.NewMapper(memory.NewMemCacheClient(dc))
+		return completionCluster{names: metadataLister{client}, mapper: mapper, namespace: ns}, nil
 	}
 }
 
-// TargetCompletion is the ValidArgsFunction of commands that take one
-// [TYPE/]NAME target (watch, diagnose): it completes deployments (as NAME and
-// deployment/NAME), pod/NAME, statefulset/NAME and job/NAME from the
-// namespace and context the flags select, and after an explicit TYPE/ any
-// kind the target accepts.
+// TargetCompletion is the ValidArgsFunction of commands that take a target
+// (watch, diagnose), from the namespace and context the flags select:
+// first deployments as NAME and the objects of the offered kinds as
+// KIND/NAME; after TYPE/ the names of that type as TYPE/NAME, and after a
+// TYPE word the names of that type (TYPE NAME), for any spelling of a
+// target kind that kubectl accepts.
 func TargetCompletion(flags *genericclioptions.ConfigFlags) cobra.CompletionFunc {
 	return targetCompletion(clusterLister(flags))
 }
 
-func targetCompletion(newLister listerFactory) cobra.CompletionFunc {
+func targetCompletion(newCluster listerFactory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
+		const none = cobra.ShellCompDirectiveNoFileComp
+		if len(args) > 1 || len(args) == 1 && strings.Contains(args[0], "/") {
+			return nil, none // the target is complete
 		}
 		if sel := cmd.Flags().Lookup("selector"); sel != nil && sel.Changed {
-			return nil, cobra.ShellCompDirectiveNoFileComp // -l replaces the target
+			return nil, none // -l replaces the target
 		}
-		lister, ns, err := newLister()
+		cl, err := newCluster()
 		if err != nil {
 			cobra.CompDebugln("initwait: "+err.Error(), false)
-			return nil, cobra.ShellCompDirectiveNoFileComp
+			return nil, none
 		}
 		ctx, cancel := context.WithTimeout(commandContext(cmd), completionTimeout)
 		defer cancel()
-		names := map[string][]string{}
-		for _, k := range kindsToList(toComplete) {
-			n, err := lister.Names(ctx, k.gvr, ns)
-			if err != nil {
-				cobra.CompDebugln(fmt.Sprintf("initwait: listing %s: %v", k.gvr.Resource, err), false)
-				continue
-			}
-			names[k.words[0]] = n
+		typ, prefix := "", ""
+		if len(args) == 1 {
+			typ = args[0] // TYPE NAME
+		} else if t, _, found := strings.Cut(toComplete, "/"); found {
+			typ, prefix = t, t+"/" // TYPE/NAME
 		}
-		return targetCandidates(names, toComplete), cobra.ShellCompDirectiveNoFileComp
+		if typ == "" {
+			return untypedCandidates(ctx, cl, toComplete), none
+		}
+		k, err := target.KindFor(cl.mapper, typ)
+		if err != nil {
+			cobra.CompDebugln("initwait: "+err.Error(), false)
+			return nil, none
+		}
+		names, err := cl.names.Names(ctx, k.Resource, cl.namespace)
+		if err != nil {
+			cobra.CompDebugln(fmt.Sprintf("initwait: listing %s: %v", k.Resource.Resource, err), false)
+			return nil, none
+		}
+		for i, n := range names {
+			names[i] = prefix + n
+		}
+		return withPrefix(names, toComplete), none
 	}
 }
 
-// kindsToList returns the kinds worth listing to complete toComplete.
-func kindsToList(toComplete string) []targetKind {
-	if typ, _, found := strings.Cut(toComplete, "/"); found {
-		if k, ok := kindOf(typ); ok {
-			return []targetKind{k}
+// untypedCandidates are the completions of a first word without a TYPE/:
+// the deployments' bare names, then KIND/NAME of every offered kind; a kind
+// the cluster does not list is left out.
+func untypedCandidates(ctx context.Context, cl completionCluster, toComplete string) []cobra.Completion {
+	var bare, typed []string
+	for _, kind := range offeredKinds {
+		k, _ := target.KindNamed(kind)
+		names, err := cl.names.Names(ctx, k.Resource, cl.namespace)
+		if err != nil {
+			cobra.CompDebugln(fmt.Sprintf("initwait: listing %s: %v", k.Resource.Resource, err), false)
+			continue
 		}
-		return nil
-	}
-	var kinds []targetKind
-	for _, k := range targetKinds {
-		if k.offered {
-			kinds = append(kinds, k)
+		names = sorted(names)
+		if kind == "Deployment" {
+			bare = names
 		}
-	}
-	return kinds
-}
-
-// kindOf finds the kind a TYPE word (any case, with .apps or .batch) selects.
-func kindOf(typ string) (targetKind, bool) {
-	typ = strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(typ), ".apps"), ".batch")
-	for _, k := range targetKinds {
-		for _, w := range k.words {
-			if w == typ {
-				return k, true
-			}
+		for _, n := range names {
+			typed = append(typed, k.Word()+"/"+n)
 		}
 	}
-	return targetKind{}, false
-}
-
-// targetCandidates returns the completions of toComplete, given the object
-// names per kind (keyed by the kind's first word). Without a TYPE/ yet, bare
-// deployment names and KIND/NAME of every listed kind match; after TYPE/ the
-// names of that kind, spelled with the TYPE as typed.
-func targetCandidates(names map[string][]string, toComplete string) []cobra.Completion {
 	var out []cobra.Completion
-	add := func(c string) {
+	for _, c := range append(bare, typed...) {
 		if strings.HasPrefix(c, toComplete) {
 			out = append(out, c)
-		}
-	}
-	if typ, _, found := strings.Cut(toComplete, "/"); found {
-		k, ok := kindOf(typ)
-		if !ok {
-			return nil
-		}
-		for _, n := range sorted(names[k.words[0]]) {
-			add(typ + "/" + n)
-		}
-		return out
-	}
-	for _, n := range sorted(names["deployment"]) {
-		add(n)
-	}
-	for _, k := range targetKinds {
-		for _, n := range sorted(names[k.words[0]]) {
-			add(k.words[0] + "/" + n)
 		}
 	}
 	return out
@@ -219,14 +208,14 @@ func registerFlagCompletions(cmd *cobra.Command, flags *genericclioptions.Config
 // namespaceCompletion completes namespace names from the cluster.
 func namespaceCompletion(newLister listerFactory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		lister, _, err := newLister()
+		cl, err := newLister()
 		if err != nil {
 			cobra.CompDebugln("initwait: "+err.Error(), false)
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		ctx, cancel := context.WithTimeout(commandContext(cmd), completionTimeout)
 		defer cancel()
-		names, err := lister.Names(ctx, namespacesGVR, "")
+		names, err := cl.names.Names(ctx, namespacesGVR, "")
 		if err != nil {
 			cobra.CompDebugln("initwait: listing namespaces: "+err.Error(), false)
 			return nil, cobra.ShellCompDirectiveNoFileComp

@@ -17,64 +17,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	metadatafake "k8s.io/client-go/metadata/fake"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target/targettest"
 )
 
-func TestTargetCandidates(t *testing.T) {
-	names := map[string][]string{
-		"deployment":  {"web", "postgres"},
-		"pod":         {"web-7c9-x2", "postgres-0"},
-		"statefulset": {"db"},
-		"job":         {"migrate"},
-	}
-	for _, tc := range []struct {
-		toComplete string
-		want       []string
-	}{
-		{"", []string{"postgres", "web", "deployment/postgres", "deployment/web", "pod/postgres-0", "pod/web-7c9-x2",
-			"statefulset/db", "job/migrate"}},
-		{"w", []string{"web"}},
-		{"po", []string{"postgres", "pod/postgres-0", "pod/web-7c9-x2"}},
-		{"pod/w", []string{"pod/web-7c9-x2"}},
-		{"po/", []string{"po/postgres-0", "po/web-7c9-x2"}},
-		{"deploy/", []string{"deploy/postgres", "deploy/web"}},
-		{"Deployment.apps/w", []string{"Deployment.apps/web"}},
-		{"sts/", []string{"sts/db"}},
-		{"jobs/m", []string{"jobs/migrate"}},
-		{"rs/", nil}, // not listed in names: nothing
-		{"service/", nil},
-		{"nomatch", nil},
-	} {
-		t.Run(tc.toComplete, func(t *testing.T) {
-			got := targetCandidates(names, tc.toComplete)
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("targetCandidates(%q) = %q; want %q", tc.toComplete, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestKindsToList(t *testing.T) {
-	for _, tc := range []struct {
-		toComplete string
-		want       []string
-	}{
-		{"", []string{"deployments", "pods", "statefulsets", "jobs"}},
-		{"web", []string{"deployments", "pods", "statefulsets", "jobs"}},
-		{"ds/", []string{"daemonsets"}},
-		{"replicaset/x", []string{"replicasets"}},
-		{"svc/", nil},
-	} {
-		var got []string
-		for _, k := range kindsToList(tc.toComplete) {
-			got = append(got, k.gvr.Resource)
-		}
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("kindsToList(%q) lists %q; want %q", tc.toComplete, got, tc.want)
-		}
-	}
-}
-
-func meta(apiVersion, kind, ns, name string) *metav1.PartialObjectMetadata {
+func partialMeta(apiVersion, kind, ns, name string) *metav1.PartialObjectMetadata {
 	return &metav1.PartialObjectMetadata{
 		TypeMeta:   metav1.TypeMeta{APIVersion: apiVersion, Kind: kind},
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
@@ -89,13 +36,16 @@ func fakeCluster(t *testing.T) *metadatafake.FakeMetadataClient {
 		t.Fatal(err)
 	}
 	return metadatafake.NewSimpleMetadataClient(scheme, []runtime.Object{
-		meta("v1", "Namespace", "", "demo"),
-		meta("v1", "Namespace", "", "other"),
-		meta("apps/v1", "Deployment", "demo", "webapp"),
-		meta("apps/v1", "Deployment", "other", "elsewhere"),
-		meta("v1", "Pod", "demo", "webapp-5d8-abcde"),
-		meta("apps/v1", "StatefulSet", "demo", "postgres"),
-		meta("batch/v1", "Job", "demo", "migrate"),
+		partialMeta("v1", "Namespace", "", "demo"),
+		partialMeta("v1", "Namespace", "", "other"),
+		partialMeta("apps/v1", "Deployment", "demo", "webapp"),
+		partialMeta("apps/v1", "Deployment", "other", "elsewhere"),
+		partialMeta("v1", "Pod", "demo", "webapp-5d8-abcde"),
+		partialMeta("apps/v1", "StatefulSet", "demo", "postgres"),
+		partialMeta("batch/v1", "Job", "demo", "migrate"),
+		partialMeta("apps/v1", "ReplicaSet", "demo", "webapp-5d8"),
+		partialMeta("apps/v1", "DaemonSet", "demo", "agent"),
+		partialMeta("v1", "Service", "demo", "webapp"),
 	}...)
 }
 
@@ -125,12 +75,12 @@ current-context: ctx-a
 func testRoot(t *testing.T, lister nameLister, factoryErr error) *cobra.Command {
 	t.Helper()
 	flags := genericclioptions.NewConfigFlags(true)
-	newLister := func() (nameLister, string, error) {
+	newLister := func() (completionCluster, error) {
 		if factoryErr != nil {
-			return nil, "", factoryErr
+			return completionCluster{}, factoryErr
 		}
 		ns, _, err := flags.ToRawKubeConfigLoader().Namespace()
-		return lister, ns, err
+		return completionCluster{names: lister, mapper: targettest.Mapper(), namespace: ns}, err
 	}
 	root := &cobra.Command{Use: "kubectl-initwait", SilenceErrors: true, SilenceUsage: true}
 	flags.AddFlags(root.PersistentFlags())
@@ -173,8 +123,26 @@ func TestCompletionThroughCobra(t *testing.T) {
 			[]string{"elsewhere", "deployment/elsewhere"}},
 		{"--context picks the namespace", []string{"--kubeconfig", kc, "--context", "ctx-b", "watch", ""},
 			[]string{"elsewhere", "deployment/elsewhere"}},
+		{"prefix", []string{"--kubeconfig", kc, "watch", "w"}, []string{"webapp"}},
+		{"prefix of KIND/", []string{"--kubeconfig", kc, "watch", "po"}, []string{"pod/webapp-5d8-abcde"}},
 		{"TYPE/ prefix", []string{"--kubeconfig", kc, "watch", "sts/"}, []string{"sts/postgres"}},
-		{"one target only", []string{"--kubeconfig", kc, "watch", "webapp", ""}, nil},
+		{"TYPE/NAME prefix", []string{"--kubeconfig", kc, "watch", "pod/w"}, []string{"pod/webapp-5d8-abcde"}},
+		{"po/", []string{"--kubeconfig", kc, "watch", "po/"}, []string{"po/webapp-5d8-abcde"}},
+		{"deploy/", []string{"--kubeconfig", kc, "watch", "deploy/"}, []string{"deploy/webapp"}},
+		{"Kind.group/", []string{"--kubeconfig", kc, "watch", "Deployment.apps/w"}, []string{"Deployment.apps/webapp"}},
+		{"resource.version.group/", []string{"--kubeconfig", kc, "watch", "deployments.v1.apps/"}, []string{"deployments.v1.apps/webapp"}},
+		{"jobs/", []string{"--kubeconfig", kc, "watch", "jobs/m"}, []string{"jobs/migrate"}},
+		{"rs/ (not offered first)", []string{"--kubeconfig", kc, "watch", "rs/"}, []string{"rs/webapp-5d8"}},
+		{"ds/", []string{"--kubeconfig", kc, "watch", "ds/"}, []string{"ds/agent"}},
+		{"not a target kind", []string{"--kubeconfig", kc, "watch", "svc/"}, nil},
+		{"unknown type", []string{"--kubeconfig", kc, "watch", "foo/"}, nil},
+		{"TYPE NAME", []string{"--kubeconfig", kc, "watch", "deployment", ""}, []string{"webapp"}},
+		{"TYPE NAME short", []string{"--kubeconfig", kc, "watch", "sts", "p"}, []string{"postgres"}},
+		{"TYPE NAME pods", []string{"--kubeconfig", kc, "watch", "po", ""}, []string{"webapp-5d8-abcde"}},
+		{"TYPE NAME not a target kind", []string{"--kubeconfig", kc, "watch", "svc", ""}, nil},
+		{"after a NAME", []string{"--kubeconfig", kc, "watch", "webapp", ""}, nil},
+		{"after TYPE/NAME", []string{"--kubeconfig", kc, "watch", "deploy/webapp", ""}, nil},
+		{"after TYPE NAME", []string{"--kubeconfig", kc, "watch", "deploy", "webapp", ""}, nil},
 		{"none with -l", []string{"--kubeconfig", kc, "watch", "-l", "app=x", ""}, nil},
 		{"namespaces", []string{"--kubeconfig", kc, "watch", "-n", ""}, []string{"demo", "other"}},
 		{"namespaces with prefix", []string{"--kubeconfig", kc, "watch", "--namespace", "o"}, []string{"other"}},

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 func init() { extraCommands = append(extraCommands, NewDiagnoseCmd) }
@@ -24,8 +26,11 @@ type DiagnoseOptions struct {
 
 	// Namespace is filled by Complete from the flags when empty.
 	Namespace string
-	// Target is TYPE/NAME or NAME (a Deployment); empty when Selector is set.
+	// Target is NAME (a Deployment), TYPE/NAME, or the TYPE of TYPE NAME;
+	// empty when Selector is set.
 	Target string
+	// TargetName is the NAME of the two-word form TYPE NAME.
+	TargetName string
 	// Selector is a label selector for the pods to diagnose.
 	Selector string
 	// Output is "" (text) or "json".
@@ -39,6 +44,10 @@ type DiagnoseOptions struct {
 	Client kubernetes.Interface
 	Pods   diagnose.PodLister
 	Now    func() time.Time
+
+	// Mapper resolves the target's TYPE: the flags' RESTMapper (cached
+	// discovery), set by Complete with the clients; tests may set it.
+	Mapper meta.RESTMapper
 }
 
 // NewDiagnoseOptions returns DiagnoseOptions with the command's defaults.
@@ -50,7 +59,7 @@ func NewDiagnoseOptions(flags *genericclioptions.ConfigFlags, streams genericioo
 func NewDiagnoseCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewDiagnoseOptions(flags, streams)
 	cmd := &cobra.Command{
-		Use:   "diagnose [TYPE/]NAME | -l SELECTOR",
+		Use:   "diagnose NAME | TYPE/NAME | TYPE NAME | -l SELECTOR",
 		Short: "Explain why pods are not Ready: the blocking container, what it waits for, where the chain breaks",
 		Long: `For each pod of the target that is not Ready, find the container that blocks it (the first
 init container that has not succeeded, a native sidecar that has not started, or an app container),
@@ -60,6 +69,10 @@ selector, EndpointSlices on the probed port, backing pods. Missing Secrets, Conf
 image pull errors, crash loops and exit codes are named too. Each pod gets one verdict line, the
 evidence under it and the commands to run next.
 
+The target is a Deployment by NAME, or TYPE/NAME or TYPE NAME with any spelling of the type that
+kubectl accepts (deploy, deployment.apps, deployments.v1.apps, sts, rs, ds, job, po ...) for a
+Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SELECTOR.
+
 Exit status: 0 when every pod is Ready or progressing normally, 1 when a problem is found or the
 diagnosis cannot be made.`,
 		Example: `  # Why is the webapp Deployment not Ready?
@@ -68,11 +81,12 @@ diagnosis cannot be made.`,
   # A single pod, a StatefulSet or Job, or any label selector
   kubectl initwait diagnose pod/webapp-7cc6d9f8b-x2x9q
   kubectl initwait diagnose statefulset/postgres
+  kubectl initwait diagnose job migrate
   kubectl initwait diagnose -l app.kubernetes.io/part-of=initwait-demo
 
   # The same content as JSON
   kubectl initwait diagnose webapp -o json`,
-		Args:              cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWith(cmd, func() error { return o.Complete(args) }, o)
@@ -88,8 +102,8 @@ diagnosis cannot be made.`,
 
 // Complete fills the namespace, target and clients from flags and args.
 func (o *DiagnoseOptions) Complete(args []string) error {
-	if len(args) == 1 {
-		o.Target = args[0]
+	if err := setTargetArgs(args, &o.Target, &o.TargetName); err != nil {
+		return err
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -118,12 +132,13 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 	}
 	o.Client = client
 	o.Pods = diagnose.TablePodLister{Tables: tables}
-	return nil
+	o.Mapper, err = o.ConfigFlags.ToRESTMapper()
+	return err
 }
 
 // Validate checks the flags without contacting the cluster.
 func (o *DiagnoseOptions) Validate() error {
-	if _, err := diagnose.ParseTarget(o.Target, o.Selector); err != nil {
+	if _, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector); err != nil {
 		return err
 	}
 	switch o.Output {
@@ -163,7 +178,7 @@ var ErrProblemsFound = errors.New("problem found")
 // Run diagnoses the target and prints the report; it returns an error
 // (exit 1) when a pod has a problem or the diagnosis cannot be made.
 func (o *DiagnoseOptions) Run(ctx context.Context) error {
-	target, err := diagnose.ParseTarget(o.Target, o.Selector)
+	spec, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector)
 	if err != nil {
 		return err
 	}
@@ -177,11 +192,11 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 	timedOut := func() bool {
 		return errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil
 	}
-	d := &diagnose.Diagnoser{Client: o.Client, Pods: o.Pods, Now: o.Now, TailLines: o.TailLines}
+	d := &diagnose.Diagnoser{Client: o.Client, Mapper: o.Mapper, Pods: o.Pods, Now: o.Now, TailLines: o.TailLines}
 	if o.TailLines == 0 {
 		d.TailLines = -1
 	}
-	rep, err := d.Diagnose(ctx, o.Namespace, target)
+	rep, err := d.Diagnose(ctx, o.Namespace, spec)
 	if err != nil {
 		if timedOut() {
 			return &TimeoutError{What: "diagnose", After: o.Timeout, Err: err}
@@ -201,7 +216,7 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 		return &TimeoutError{What: "diagnose", After: o.Timeout, Err: context.DeadlineExceeded, Partial: true}
 	}
 	if rep.Problems > 0 {
-		return fmt.Errorf("%w: %d of %d pod(s) of %s will not become Ready without a change", ErrProblemsFound, rep.Problems, len(rep.Pods), target)
+		return fmt.Errorf("%w: %d of %d pod(s) of %s will not become Ready without a change", ErrProblemsFound, rep.Problems, len(rep.Pods), rep.Target)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target/targettest"
 )
 
 // phasePods lists pods from a fake clientset with their phase as STATUS.
@@ -63,7 +64,7 @@ func newTestDiagnoseOptions(objs ...runtime.Object) (*DiagnoseOptions, *strings.
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
 	o := NewDiagnoseOptions(genericclioptions.NewConfigFlags(false), streams)
 	client := fake.NewClientset(objs...)
-	o.Client, o.Pods, o.Namespace = client, phasePods{client}, "demo"
+	o.Client, o.Mapper, o.Pods, o.Namespace = client, targettest.Mapper(), phasePods{client}, "demo"
 	o.Now = func() time.Time { return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC) }
 	sb := &strings.Builder{}
 	o.Out = sb
@@ -81,6 +82,8 @@ func TestDiagnoseRun(t *testing.T) {
 			wantErr: "problem found: 1 of 1 pod(s) of deployment/webapp will not become Ready without a change",
 			wantOut: `webapp-1: Pending for 1m0s — check-db-ready waits for postgres:5432, but Service "postgres" does not exist in namespace "demo"`},
 		{name: "ready", target: "deployment/webapp", objs: diagnoseFixture(true), wantOut: "webapp-1: Pending — Ready"},
+		{name: "TYPE NAME", target: "deployments.v1.apps webapp", objs: diagnoseFixture(true), wantOut: "webapp-1: Pending — Ready"},
+		{name: "not a target kind", target: "svc webapp", objs: diagnoseFixture(true), wantErr: `unsupported target type "svc" (Service): use a kind that runs pods`},
 		{name: "selector json", selector: "app=webapp", output: "json", objs: diagnoseFixture(false),
 			wantErr: "problem found", wantOut: `"verdict": "check-db-ready waits for postgres:5432, but Service \"postgres\" does not exist in namespace \"demo\""`},
 		{name: "unknown deployment", target: "nope", objs: diagnoseFixture(false), wantErr: `deployment "nope" not found in namespace "demo"`},
@@ -90,10 +93,7 @@ func TestDiagnoseRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o, out := newTestDiagnoseOptions(tt.objs...)
 			o.Output, o.Selector = tt.output, tt.selector
-			var args []string
-			if tt.target != "" {
-				args = []string{tt.target}
-			}
+			args := strings.Fields(tt.target)
 			if err := o.Complete(args); err != nil {
 				t.Fatal(err)
 			}
@@ -126,9 +126,10 @@ func TestDiagnoseValidate(t *testing.T) {
 		tail                     int
 		want                     string
 	}{
-		{want: "give a TARGET"},
+		{want: "give a target"},
 		{target: "a", selector: "b=c", want: "not both"},
-		{target: "svc/x", want: `unknown target type "svc"`},
+		{target: "deploy/", want: `invalid target "deploy/"`},
+		{target: "svc/x"}, // the TYPE is resolved by Run
 		{target: "x", output: "yaml", want: `unknown output format "yaml"`},
 		{target: "x", tail: -1, want: "--tail must be 0 or more"},
 		{target: "x"},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
@@ -16,6 +17,7 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -27,8 +29,11 @@ type WatchOptions struct {
 
 	// Namespace is filled by Complete from the flags when empty.
 	Namespace string
-	// Target is TYPE/NAME or NAME (a Deployment); empty when Selector is set.
+	// Target is NAME (a Deployment), TYPE/NAME, or the TYPE of TYPE NAME;
+	// empty when Selector is set.
 	Target string
+	// TargetName is the NAME of the two-word form TYPE NAME.
+	TargetName string
 	// Selector is a label selector for the pods to follow.
 	Selector string
 	// Containers chooses containers by name; empty means all init containers.
@@ -50,6 +55,10 @@ type WatchOptions struct {
 	Clients stream.Clients
 	Now     func() time.Time
 	Getenv  func(string) string
+
+	// Mapper resolves the target's TYPE: the flags' RESTMapper (cached
+	// discovery), set by Complete with the clients; tests may set it.
+	Mapper meta.RESTMapper
 }
 
 // NewWatchOptions returns WatchOptions with the defaults of the watch command.
@@ -61,12 +70,16 @@ func NewWatchOptions(flags *genericclioptions.ConfigFlags, streams genericioopti
 func NewWatchCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewWatchOptions(flags, streams)
 	cmd := &cobra.Command{
-		Use:   "watch [TYPE/]NAME | -l SELECTOR",
+		Use:   "watch NAME | TYPE/NAME | TYPE NAME | -l SELECTOR",
 		Short: "Stream pod STATUS transitions, init-container logs and events as one timeline",
 		Long: `Stream one ordered timeline for every pod of a workload, including pods that appear later:
 STATUS transitions exactly as kubectl get pods prints them (annotated with the blocking init
 container and the back-off kubectl hides), the log lines of every init-container instance, and
-the events of the pods, their ReplicaSet and Deployment. On exit it prints a summary per pod.`,
+the events of the pods, their ReplicaSet and Deployment. On exit it prints a summary per pod.
+
+The target is a Deployment by NAME, or TYPE/NAME or TYPE NAME with any spelling of the type that
+kubectl accepts (deploy, deployment.apps, deployments.v1.apps, sts, rs, ds, job, po ...) for a
+Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SELECTOR.`,
 		Example: `  # Follow a Deployment's pods until Ctrl-C
   kubectl initwait watch webapp -n demo
 
@@ -75,8 +88,9 @@ the events of the pods, their ReplicaSet and Deployment. On exit it prints a sum
 
   # A pod, a StatefulSet, a Job, or any selector; app containers' logs too
   kubectl initwait watch pod/webapp-7cc6d9f8b-x2x9q --all-containers
+  kubectl initwait watch sts postgres
   kubectl initwait watch -l app.kubernetes.io/part-of=initwait-demo -o json`,
-		Args:              cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWith(cmd, func() error { return o.Complete(args) }, o)
@@ -100,8 +114,8 @@ func (o *WatchOptions) AddFlags(cmd *cobra.Command) {
 
 // Complete fills the namespace, target and clients from flags and args.
 func (o *WatchOptions) Complete(args []string) error {
-	if len(args) == 1 {
-		o.Target = args[0]
+	if err := setTargetArgs(args, &o.Target, &o.TargetName); err != nil {
+		return err
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -120,7 +134,11 @@ func (o *WatchOptions) Complete(args []string) error {
 		return nil
 	}
 	clients, err := newStreamClients(o.ConfigFlags, o.Namespace)
+	if err != nil {
+		return err
+	}
 	o.Clients = clients
+	o.Mapper, err = o.ConfigFlags.ToRESTMapper()
 	return err
 }
 
@@ -143,13 +161,8 @@ func newStreamClients(flags *genericclioptions.ConfigFlags, ns string) (stream.C
 
 // Validate checks the flags without contacting the cluster.
 func (o *WatchOptions) Validate() error {
-	if (o.Target == "") == (o.Selector == "") {
-		return errors.New("give a target (NAME, deployment/NAME, pod/NAME, statefulset/NAME, job/NAME) or -l SELECTOR, not both")
-	}
-	if o.Target != "" {
-		if _, _, err := source.ParseTarget(o.Target); err != nil {
-			return err
-		}
+	if _, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector); err != nil {
+		return err
 	}
 	switch stream.Until(o.Until) {
 	case stream.UntilNever, stream.UntilReady:
@@ -191,7 +204,11 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	target, err := source.Resolve(ctx, o.Clients.Kube, o.Namespace, o.Target, o.Selector)
+	spec, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector)
+	if err != nil {
+		return err
+	}
+	tgt, err := target.Resolver{Client: o.Clients.Kube, Mapper: o.Mapper}.Resolve(ctx, o.Namespace, spec)
 	if err != nil {
 		return err
 	}
@@ -205,7 +222,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	cfg := stream.Config{Target: target, Until: stream.Until(o.Until), Now: o.Now,
+	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Now: o.Now,
 		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
 	res, err := stream.Run(runCtx, o.Clients, cfg, sink)
 	if err != nil {
@@ -216,7 +233,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	return o.outcome(ctx, runCtx, target, res)
+	return o.outcome(ctx, runCtx, tgt, res)
 }
 
 // outcome is the exit of a finished watch: with --until never the watch

@@ -6,15 +6,20 @@ import (
 	"sort"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // Diagnoser explains why pods are not Ready. One Diagnoser serves one
 // Diagnose call at a time.
 type Diagnoser struct {
 	Client kubernetes.Interface
+	// Mapper resolves a target's TYPE: ConfigFlags.ToRESTMapper() in production.
+	Mapper meta.RESTMapper
 	// Pods lists pods with kubectl's STATUS; TablePodLister in production.
 	Pods PodLister
 	// Now is the clock ("for 4m12s"); time.Now when nil.
@@ -28,16 +33,17 @@ type Diagnoser struct {
 // Diagnose reports on every pod of target in namespace. It returns an error
 // only when it cannot diagnose (unknown target, no pods, API errors); a
 // report with Problems > 0 is a successful diagnosis of a broken workload.
-func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, target Target) (*Report, error) {
+func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec Target) (*Report, error) {
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now
 	}
 	d.refs = newClientRefs(d.Client)
-	opts, err := target.ListOptions(ctx, d.Client, namespace)
+	t, err := target.Resolver{Client: d.Client, Mapper: d.Mapper}.Resolve(ctx, namespace, spec)
 	if err != nil {
 		return nil, err
 	}
+	opts := metav1.ListOptions{LabelSelector: t.LabelSelector, FieldSelector: t.FieldSelector}
 	rows, err := d.Pods.ListPods(ctx, namespace, opts)
 	if err != nil {
 		return nil, apierr.Explain(err, "list", "pods", "", namespace, "")
@@ -47,10 +53,10 @@ func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, target Targe
 		selector = opts.FieldSelector
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no pods match %s (selector %s) in namespace %q", target, selector, namespace)
+		return nil, fmt.Errorf("no pods match %s (selector %s) in namespace %q", t, selector, namespace)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Pod.Name < rows[j].Pod.Name })
-	rep := &Report{Namespace: namespace, Target: target.String(), Selector: selector, Time: now().UTC()}
+	rep := &Report{Namespace: namespace, Target: t.String(), Selector: selector, Time: now().UTC()}
 	for _, row := range rows {
 		pr := d.diagnosePod(ctx, row, now())
 		if pr.Severity == SeverityProblem {

@@ -181,34 +181,6 @@ func TestDiagnoseBadInput(t *testing.T) {
 	}
 }
 
-func TestParseTarget(t *testing.T) {
-	tests := []struct{ arg, sel, want, err string }{
-		{arg: "webapp", want: "deployment/webapp"},
-		{arg: "deploy/webapp", want: "deployment/webapp"},
-		{arg: "pod/webapp-1", want: "pod/webapp-1"},
-		{arg: "sts/db", want: "statefulset/db"},
-		{arg: "job.batch/migrate", want: "job/migrate"},
-		{sel: "app=webapp,tier in (a,b)", want: "-l app=webapp,tier in (a,b)"},
-		{arg: "service/x", err: `unknown target type "service"`},
-		{arg: "pod/", err: "bad target"},
-		{arg: "a", sel: "b=c", err: "not both"},
-		{err: "give a TARGET"},
-		{sel: "a in (", err: "bad selector"},
-	}
-	for _, tt := range tests {
-		got, err := ParseTarget(tt.arg, tt.sel)
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("ParseTarget(%q, %q) error = %v, want %q", tt.arg, tt.sel, err, tt.err)
-			}
-			continue
-		}
-		if err != nil || got.String() != tt.want {
-			t.Errorf("ParseTarget(%q, %q) = %v, %v; want %s", tt.arg, tt.sel, got, err, tt.want)
-		}
-	}
-}
-
 func TestRender(t *testing.T) {
 	d := newDiagnoser(map[string]string{"webapp-1": "Init:0/1"}, deployment("webapp", map[string]string{"app": "webapp"}), webappPod("webapp-1", "postgres"))
 	rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})

@@ -19,36 +19,6 @@ import (
 
 var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
-func TestParseTarget(t *testing.T) {
-	tests := []struct {
-		in, kind, name string
-		bad            bool
-	}{
-		{in: "webapp", kind: "Deployment", name: "webapp"},
-		{in: "deployment/webapp", kind: "Deployment", name: "webapp"},
-		{in: "deploy/webapp", kind: "Deployment", name: "webapp"},
-		{in: "deployments.apps/webapp", kind: "Deployment", name: "webapp"},
-		{in: "pod/webapp-1", kind: "Pod", name: "webapp-1"},
-		{in: "sts/db", kind: "StatefulSet", name: "db"},
-		{in: "job/migrate", kind: "Job", name: "migrate"},
-		{in: "service/webapp", bad: true},
-		{in: "pod/", bad: true},
-		{in: "a/b/c", bad: true},
-	}
-	for _, tt := range tests {
-		kind, name, err := ParseTarget(tt.in)
-		if tt.bad {
-			if err == nil {
-				t.Errorf("ParseTarget(%q) accepted", tt.in)
-			}
-			continue
-		}
-		if err != nil || kind != tt.kind || name != tt.name {
-			t.Errorf("ParseTarget(%q) = %q, %q, %v", tt.in, kind, name, err)
-		}
-	}
-}
-
 func TestStatusOf(t *testing.T) {
 	start := metav1.NewTime(t0)
 	pod := &corev1.Pod{Status: corev1.PodStatus{StartTime: &start,

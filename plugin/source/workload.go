@@ -30,16 +30,6 @@ type WorkloadState struct {
 	Reason string
 }
 
-// HasWorkload reports whether the target names an owner whose status
-// decides readiness (Deployment, StatefulSet, ReplicaSet, DaemonSet, Job).
-func (t Target) HasWorkload() bool {
-	switch t.Kind {
-	case "Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "Job":
-		return t.Name != ""
-	}
-	return false
-}
-
 // WorkloadWatch follows the target's owner object with an informer limited
 // to its name (a metadata.name field selector): one list, then a watch that
 // the informer resumes by itself. No polling.

@@ -25,6 +25,7 @@ import (
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -260,14 +261,14 @@ func BenchmarkWatchIdleRequests(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	target, err := source.Resolve(ctx, kube, ns, "idle", "")
+	tgt, err := target.Resolver{Client: kube}.Resolve(ctx, ns, target.Spec{Name: "idle"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	var lines atomic.Int64
 	go func() {
 		_, _ = stream.Run(ctx, stream.Clients{Kube: kube, Tables: tables, Logs: source.ClientLogStreamer{Client: kube}},
-			stream.Config{Target: target, Until: stream.UntilNever},
+			stream.Config{Target: tgt, Until: stream.UntilNever},
 			timeline.SinkFunc(func(timeline.Entry) error { lines.Add(1); return nil }))
 	}()
 	waitFor(b, 2*time.Minute, "the idle pod to be Running", func(ctx context.Context) (bool, error) {

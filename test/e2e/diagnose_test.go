@@ -216,7 +216,7 @@ func TestDiagnoseBadInput(t *testing.T) {
 		{[]string{"nope", "-n", ns}, `error: deployment "nope" not found in namespace "` + ns + `"`},
 		{[]string{"pod/nope", "-n", ns}, `error: pod "nope" not found in namespace "` + ns + `"`},
 		{[]string{"-l", "app=nothing", "-n", ns}, `error: no pods match -l app=nothing (selector app=nothing) in namespace "` + ns + `"`},
-		{[]string{"service/x", "-n", ns}, `error: unknown target type "service" in "service/x": use deployment, statefulset, daemonset, replicaset, job or pod`},
+		{[]string{"service/x", "-n", ns}, `error: unsupported target type "service" (Service): use a kind that runs pods: deployment, statefulset, daemonset, replicaset, job or pod`},
 		{[]string{"x", "--server", "https://127.0.0.1:1", "--kubeconfig", "/dev/null", "--insecure-skip-tls-verify"}, "error: cannot reach the cluster at https://127.0.0.1:1: "},
 	}
 	for _, tt := range tests {
