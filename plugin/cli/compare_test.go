@@ -21,8 +21,8 @@ func TestCompareValidate(t *testing.T) {
 		{"no variant", func(o *CompareOptions) { o.Variants = nil }, "name at least one"},
 		{"negative delay", func(o *CompareOptions) { o.DBDelay = -time.Second }, "must not be negative"},
 		{"zero timeout", func(o *CompareOptions) { o.Timeout = 0 }, "must be positive"},
-		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, "invalid --output"},
-		{"bad color", func(o *CompareOptions) { o.Color = "red" }, "invalid --color"},
+		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, `--output must be one of: text, json (got "yaml")`},
+		{"bad color", func(o *CompareOptions) { o.Color = "red" }, `--color must be one of: auto, always, never (got "red")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -129,7 +129,7 @@ func TestDiagnoseValidate(t *testing.T) {
 		{want: "give a TARGET"},
 		{target: "a", selector: "b=c", want: "not both"},
 		{target: "svc/x", want: `unknown target type "svc"`},
-		{target: "x", output: "yaml", want: `unknown output format "yaml"`},
+		{target: "x", output: "yaml", want: `--output must be one of: text, json (got "yaml")`},
 		{target: "x", tail: -1, want: "--tail must be 0 or more"},
 		{target: "x"},
 	}

@@ -50,7 +50,7 @@ Running it again when nothing is left is fine.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWith(cmd, func() error { return o.Complete() }, o)
+			return runWith(cmd, func() error { return o.Complete(nil) }, o)
 		},
 	}
 	f := cmd.Flags()
@@ -61,15 +61,16 @@ Running it again when nothing is left is fine.`,
 	return cmd
 }
 
-// Complete reads the namespace from the kubectl flags and kubeconfig.
-func (o *DownOptions) Complete() error {
+// Complete reads the namespace from the kubectl flags and kubeconfig; down
+// takes no arguments.
+func (o *DownOptions) Complete(_ []string) error {
 	ns, err := namespaceOf(o.ConfigFlags)
 	if err != nil {
 		return err
 	}
 	o.Namespace = ns
 	if o.newClient == nil {
-		o.newClient = func() (*stack.Client, error) { return stack.NewClient(o.ConfigFlags) }
+		o.newClient = connectStack(o.ConfigFlags)
 	}
 	return nil
 }
