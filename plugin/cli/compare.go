@@ -118,11 +118,14 @@ func (o *CompareOptions) Validate() error {
 	if len(o.variants) == 0 {
 		return errors.New("invalid --variants: name at least one of init, naive, waitdb")
 	}
-	if o.DBDelay < 0 {
-		return fmt.Errorf("invalid --db-delay %s: must not be negative", o.DBDelay)
+	if err := checkDuration("--db-delay", o.DBDelay, false); err != nil {
+		return err
 	}
-	if o.Timeout <= 0 {
-		return fmt.Errorf("invalid --timeout %s: must be positive", o.Timeout)
+	if err := checkDuration("--timeout", o.Timeout, true); err != nil {
+		return err
+	}
+	if err := checkImages(o.Image, o.PostgresImage); err != nil {
+		return err
 	}
 	if err := checkOutput(o.Output); err != nil {
 		return err

@@ -77,8 +77,8 @@ func (o *DownOptions) Complete(_ []string) error {
 
 // Validate checks the flags.
 func (o *DownOptions) Validate() error {
-	if o.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be positive, got %s", o.Timeout)
+	if err := checkDuration("--timeout", o.Timeout, true); err != nil {
+		return err
 	}
 	switch o.DryRun {
 	case "", "none", "server":

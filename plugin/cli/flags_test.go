@@ -1,6 +1,9 @@
 package cli
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestSharedFlagChecks(t *testing.T) {
 	tests := []struct {
@@ -30,5 +33,26 @@ func TestSharedFlagChecks(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckDuration(t *testing.T) {
+	tests := []struct {
+		d        time.Duration
+		positive bool
+		want     string // "" = valid
+	}{
+		{0, false, ""},
+		{time.Second, false, ""},
+		{-time.Second, false, "--timeout must not be negative (got -1s)"},
+		{time.Second, true, ""},
+		{0, true, "--timeout must be positive (got 0s)"},
+		{-time.Minute, true, "--timeout must be positive (got -1m0s)"},
+	}
+	for _, tt := range tests {
+		err := checkDuration("--timeout", tt.d, tt.positive)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || err.Error() != tt.want) {
+			t.Errorf("checkDuration(%s, positive=%v) = %v, want %q", tt.d, tt.positive, err, tt.want)
+		}
 	}
 }

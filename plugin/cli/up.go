@@ -115,11 +115,11 @@ func (o *UpOptions) Validate() error {
 	default:
 		return fmt.Errorf("unknown --db %q (want now, later or none)", o.DB)
 	}
-	if o.DBDelay < 0 {
-		return fmt.Errorf("--db-delay must not be negative, got %s", o.DBDelay)
+	if err := checkDuration("--db-delay", o.DBDelay, false); err != nil {
+		return err
 	}
-	if o.Timeout < 0 {
-		return fmt.Errorf("--timeout must not be negative, got %s", o.Timeout)
+	if err := checkDuration("--timeout", o.Timeout, false); err != nil {
+		return err
 	}
 	if o.DB == "later" && o.watches() && o.Timeout > 0 && o.DBDelay >= o.Timeout {
 		return fmt.Errorf("--db-delay %s must be shorter than --timeout %s: the webapp cannot get Ready before the database is applied", o.DBDelay, o.Timeout)
@@ -135,13 +135,8 @@ func (o *UpOptions) Validate() error {
 	if err := checkColor(o.Color); err != nil {
 		return err
 	}
-	for flag, ref := range map[string]string{"--image": o.Image, "--postgres-image": o.PostgresImage} {
-		if ref == "" {
-			continue
-		}
-		if _, err := stack.ParseImage(ref); err != nil {
-			return fmt.Errorf("%s: %w", flag, err)
-		}
+	if err := checkImages(o.Image, o.PostgresImage); err != nil {
+		return err
 	}
 	if o.Namespace == "" {
 		return fmt.Errorf("no namespace: pass -n NAMESPACE")
