@@ -19,10 +19,12 @@ func TestCompareValidate(t *testing.T) {
 		{"two variants", func(o *CompareOptions) { o.Variants = []string{"init", "naive", "init"} }, ""},
 		{"unknown variant", func(o *CompareOptions) { o.Variants = []string{"init", "lazy"} }, `unknown variant "lazy"`},
 		{"no variant", func(o *CompareOptions) { o.Variants = nil }, "name at least one"},
-		{"negative delay", func(o *CompareOptions) { o.DBDelay = -time.Second }, "must not be negative"},
-		{"zero timeout", func(o *CompareOptions) { o.Timeout = 0 }, "must be positive"},
-		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, "invalid --output"},
-		{"bad color", func(o *CompareOptions) { o.Color = "red" }, "invalid --color"},
+		{"negative delay", func(o *CompareOptions) { o.DBDelay = -time.Second }, "--db-delay must not be negative (got -1s)"},
+		{"zero timeout", func(o *CompareOptions) { o.Timeout = 0 }, "--timeout must be positive (got 0s)"},
+		{"bad image", func(o *CompareOptions) { o.Image = "Bad Image" }, `--image: invalid image reference "Bad Image"`},
+		{"bad postgres image", func(o *CompareOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:"`},
+		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, `--output must be one of: text, json (got "yaml")`},
+		{"bad color", func(o *CompareOptions) { o.Color = "red" }, `--color must be one of: auto, always, never (got "red")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

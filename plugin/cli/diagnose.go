@@ -13,7 +13,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
-	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
@@ -118,20 +117,11 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 	if o.Client != nil {
 		return nil
 	}
-	cfg, err := o.ConfigFlags.ToRESTConfig()
-	if err != nil {
-		return fmt.Errorf("reading kubeconfig: %w", err)
-	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, tables, err := kubeClients(o.ConfigFlags, o.Namespace)
 	if err != nil {
 		return err
 	}
-	tables, err := source.NewRESTPodTables(cfg, o.Namespace)
-	if err != nil {
-		return err
-	}
-	o.Client = client
-	o.Pods = diagnose.TablePodLister{Tables: tables}
+	o.Client, o.Pods = client, diagnose.TablePodLister{Tables: tables}
 	o.Mapper, err = o.ConfigFlags.ToRESTMapper()
 	return err
 }
@@ -141,10 +131,8 @@ func (o *DiagnoseOptions) Validate() error {
 	if _, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector); err != nil {
 		return err
 	}
-	switch o.Output {
-	case "", "json":
-	default:
-		return fmt.Errorf("unknown output format %q: use json or leave it empty", o.Output)
+	if err := checkOutput(o.Output); err != nil {
+		return err
 	}
 	if o.TailLines < 0 {
 		return fmt.Errorf("--tail must be 0 or more, not %d", o.TailLines)

@@ -130,7 +130,7 @@ func TestDiagnoseValidate(t *testing.T) {
 		{target: "a", selector: "b=c", want: "not both"},
 		{target: "deploy/", want: `invalid target "deploy/"`},
 		{target: "svc/x"}, // the TYPE is resolved by Run
-		{target: "x", output: "yaml", want: `unknown output format "yaml"`},
+		{target: "x", output: "yaml", want: `--output must be one of: text, json (got "yaml")`},
 		{target: "x", tail: -1, want: "--tail must be 0 or more"},
 		{target: "x"},
 	}

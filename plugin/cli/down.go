@@ -50,7 +50,7 @@ Running it again when nothing is left is fine.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWith(cmd, func() error { return o.Complete() }, o)
+			return runWith(cmd, func() error { return o.Complete(nil) }, o)
 		},
 	}
 	f := cmd.Flags()
@@ -61,23 +61,24 @@ Running it again when nothing is left is fine.`,
 	return cmd
 }
 
-// Complete reads the namespace from the kubectl flags and kubeconfig.
-func (o *DownOptions) Complete() error {
+// Complete reads the namespace from the kubectl flags and kubeconfig; down
+// takes no arguments.
+func (o *DownOptions) Complete(_ []string) error {
 	ns, err := namespaceOf(o.ConfigFlags)
 	if err != nil {
 		return err
 	}
 	o.Namespace = ns
 	if o.newClient == nil {
-		o.newClient = func() (*stack.Client, error) { return stack.NewClient(o.ConfigFlags) }
+		o.newClient = connectStack(o.ConfigFlags)
 	}
 	return nil
 }
 
 // Validate checks the flags.
 func (o *DownOptions) Validate() error {
-	if o.Timeout <= 0 {
-		return fmt.Errorf("--timeout must be positive, got %s", o.Timeout)
+	if err := checkDuration("--timeout", o.Timeout, true); err != nil {
+		return err
 	}
 	switch o.DryRun {
 	case "", "none", "server":

@@ -17,8 +17,8 @@ func TestDownValidate(t *testing.T) {
 	}{
 		{"defaults", func(*DownOptions) {}, ""},
 		{"no wait, delete namespace, dry run", func(o *DownOptions) { o.Wait, o.DeleteNamespace, o.DryRun = false, true, "server" }, ""},
-		{"zero timeout", func(o *DownOptions) { o.Timeout = 0 }, "--timeout must be positive, got 0s"},
-		{"negative timeout", func(o *DownOptions) { o.Timeout = -time.Second }, "--timeout must be positive, got -1s"},
+		{"zero timeout", func(o *DownOptions) { o.Timeout = 0 }, "--timeout must be positive (got 0s)"},
+		{"negative timeout", func(o *DownOptions) { o.Timeout = -time.Second }, "--timeout must be positive (got -1s)"},
 		{"client dry run", func(o *DownOptions) { o.DryRun = "client" }, `unknown --dry-run "client" (want none or server)`},
 		{"namespace", func(o *DownOptions) { o.Namespace = "" }, "no namespace: pass -n NAMESPACE"},
 	}

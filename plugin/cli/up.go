@@ -3,15 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/demo"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
 )
 
 func init() { extraCommands = append(extraCommands, NewUpCmd) }
@@ -34,8 +35,10 @@ type UpOptions struct {
 	Color          string
 	ForceConflicts bool
 
-	// newClient connects to the cluster; tests may replace it.
-	newClient func() (*stack.Client, error)
+	// newClient connects the stack's client, streamClients are the
+	// timeline's; Complete sets them, tests may set them instead.
+	newClient     func() (*stack.Client, error)
+	streamClients stream.Clients
 }
 
 // NewUpOptions returns UpOptions with the command's defaults.
@@ -67,7 +70,7 @@ they are: run 'kubectl initwait down' first to start afresh.`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWith(cmd, func() error { return o.Complete() }, o)
+			return runWith(cmd, func() error { return o.Complete(nil) }, o)
 		},
 	}
 	f := cmd.Flags()
@@ -79,23 +82,27 @@ they are: run 'kubectl initwait down' first to start afresh.`,
 	f.StringVar(&o.DryRun, "dry-run", "none", "none, client (print the YAML, contact nothing) or server (validate, persist nothing)")
 	f.BoolVar(&o.NoWatch, "no-watch", false, "Return after applying instead of streaming the timeline")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up when the webapp pods are not all Ready by then (0: no limit)")
-	f.StringVarP(&o.Output, "output", "o", "", "Timeline format: '' (text) or json")
+	f.StringVarP(&o.Output, "output", "o", "", "Timeline format: text or json")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the timeline: auto, always or never")
 	f.BoolVar(&o.ForceConflicts, "force-conflicts", false, "Take over fields another field manager owns")
 	return cmd
 }
 
-// Complete reads the namespace from the kubectl flags and kubeconfig.
-func (o *UpOptions) Complete() error {
+// Complete reads the namespace from the kubectl flags and kubeconfig and
+// sets up the clients; up takes no arguments.
+func (o *UpOptions) Complete(_ []string) error {
 	ns, err := namespaceOf(o.ConfigFlags)
 	if err != nil {
 		return err
 	}
 	o.Namespace = ns
 	if o.newClient == nil {
-		o.newClient = func() (*stack.Client, error) { return stack.NewClient(o.ConfigFlags) }
+		o.newClient = connectStack(o.ConfigFlags)
 	}
-	return nil
+	if o.watches() && o.streamClients.Kube == nil {
+		o.streamClients, err = newStreamClients(o.ConfigFlags, o.Namespace)
+	}
+	return err
 }
 
 // Validate checks the flags; each error is one line naming the flag.
@@ -108,11 +115,11 @@ func (o *UpOptions) Validate() error {
 	default:
 		return fmt.Errorf("unknown --db %q (want now, later or none)", o.DB)
 	}
-	if o.DBDelay < 0 {
-		return fmt.Errorf("--db-delay must not be negative, got %s", o.DBDelay)
+	if err := checkDuration("--db-delay", o.DBDelay, false); err != nil {
+		return err
 	}
-	if o.Timeout < 0 {
-		return fmt.Errorf("--timeout must not be negative, got %s", o.Timeout)
+	if err := checkDuration("--timeout", o.Timeout, false); err != nil {
+		return err
 	}
 	if o.DB == "later" && o.watches() && o.Timeout > 0 && o.DBDelay >= o.Timeout {
 		return fmt.Errorf("--db-delay %s must be shorter than --timeout %s: the webapp cannot get Ready before the database is applied", o.DBDelay, o.Timeout)
@@ -122,19 +129,14 @@ func (o *UpOptions) Validate() error {
 	default:
 		return fmt.Errorf("unknown --dry-run %q (want none, client or server)", o.DryRun)
 	}
-	if o.Output != "" && o.Output != "json" {
-		return fmt.Errorf("unknown output format %q (want json or leave it empty)", o.Output)
+	if err := checkOutput(o.Output); err != nil {
+		return err
 	}
-	if o.Color != "auto" && o.Color != "always" && o.Color != "never" {
-		return fmt.Errorf("unknown --color %q (want auto, always or never)", o.Color)
+	if err := checkColor(o.Color); err != nil {
+		return err
 	}
-	for flag, ref := range map[string]string{"--image": o.Image, "--postgres-image": o.PostgresImage} {
-		if ref == "" {
-			continue
-		}
-		if _, err := stack.ParseImage(ref); err != nil {
-			return fmt.Errorf("%s: %w", flag, err)
-		}
+	if err := checkImages(o.Image, o.PostgresImage); err != nil {
+		return err
 	}
 	if o.Namespace == "" {
 		return fmt.Errorf("no namespace: pass -n NAMESPACE")
@@ -154,108 +156,42 @@ func (o *UpOptions) variants() ([]stack.Variant, error) {
 	return nil, fmt.Errorf("unknown --variant %q (want init, naive or both)", o.Variant)
 }
 
-// Render returns the objects `up` applies, the database workload last.
-func (o *UpOptions) Render() ([]*unstructured.Unstructured, error) {
-	variants, err := o.variants()
-	if err != nil {
-		return nil, err
-	}
-	return stack.Render(stack.RenderOptions{Namespace: o.Namespace, Variants: variants,
-		Database: o.DB != "none", Image: o.Image, PostgresImage: o.PostgresImage})
-}
-
-// progress is where apply lines go: stderr when stdout carries JSON lines.
-func (o *UpOptions) progress() io.Writer {
+// config is what the flags ask demo.Up for.
+func (o *UpOptions) config() demo.UpConfig {
+	variants, _ := o.variants() // Validate reports a bad --variant
+	progress := o.Out           // the apply lines go to stderr when stdout carries JSON lines
 	if o.Output == "json" {
-		return o.ErrOut
+		progress = o.ErrOut
 	}
-	return o.Out
-}
-
-// Run renders, applies and then streams the timeline.
-func (o *UpOptions) Run(ctx context.Context) error {
-	objs, err := o.Render()
-	if err != nil {
-		return err
+	return demo.UpConfig{
+		Stack: stack.RenderOptions{Namespace: o.Namespace, Variants: variants, Image: o.Image, PostgresImage: o.PostgresImage},
+		DB:    demo.DB(o.DB), DBDelay: o.DBDelay, DryRun: o.DryRun == "server", Force: o.ForceConflicts,
+		NoWatch: o.NoWatch, Timeout: o.Timeout, Progress: progress, Warnings: o.ErrOut,
 	}
-	if o.DryRun == "client" {
-		return o.printYAML(objs)
-	}
-	dryRun := o.DryRun == "server"
-	client, err := o.newClient()
-	if err != nil {
-		return err
-	}
-	w, err := o.timeline()
-	if err != nil {
-		return err
-	}
-	if r, err := client.EnsureNamespace(ctx, o.Namespace, dryRun); err != nil {
-		return err
-	} else if r != nil {
-		fmt.Fprintln(o.progress(), r)
-	}
-	secret, err := client.PrepareDatabaseSecret(ctx, o.Namespace, objs)
-	if err != nil {
-		return err
-	}
-	if secret.ManifestPassword {
-		fmt.Fprintln(o.ErrOut, manifestPasswordWarning(o.Namespace))
-	}
-	report := func(r stack.Result) {
-		note := ""
-		if secret.Generated && !r.DryRun && r.Ref == "secret/"+stack.SecretName {
-			note = " (password generated; kept on re-runs, never printed)"
-		}
-		fmt.Fprintf(o.progress(), "%s%s\n", r, note)
-	}
-	first, database := objs, []*unstructured.Unstructured(nil)
-	if o.DB == "later" && !dryRun {
-		first, database = stack.SplitDatabase(objs)
-	}
-	applyOpts := stack.ApplyOptions{DryRun: dryRun, Force: o.ForceConflicts}
-	if err := client.Apply(ctx, first, applyOpts, report); err != nil {
-		return err
-	}
-	applyDB := func(ctx context.Context, skip <-chan struct{}) error {
-		if len(database) == 0 {
-			return nil
-		}
-		fmt.Fprintf(o.progress(), "database: applying in %s (--db later)\n", o.DBDelay)
-		return applyAfter(ctx, skip, o.DBDelay, func(ctx context.Context) error {
-			return client.Apply(ctx, database, applyOpts, report)
-		})
-	}
-	if w == nil {
-		if o.DB == "none" && !dryRun && !o.NoWatch {
-			fmt.Fprintf(o.progress(), "database left out (--db none): the webapp waits; try kubectl initwait diagnose webapp -n %s\n", o.Namespace)
-		}
-		return applyDB(ctx, nil)
-	}
-	return watchWhile(ctx, w.Run, applyDB)
 }
 
 // watches reports whether up streams the timeline after applying.
 func (o *UpOptions) watches() bool {
-	return o.DryRun != "server" && o.DryRun != "client" && !o.NoWatch && o.DB != "none"
+	return o.DryRun != "client" && o.config().Watches()
 }
 
-// timeline returns the watch of the webapp pods that follows the apply, or
-// nil when there is none (dry run, --no-watch, --db none). It is completed
-// before anything is applied, so that its errors change nothing.
-func (o *UpOptions) timeline() (*WatchOptions, error) {
-	if !o.watches() {
-		return nil, nil
+// Run prints the stack with --dry-run=client, contacting nothing; else it
+// applies it and streams the timeline with demo.Up.
+func (o *UpOptions) Run(ctx context.Context) error {
+	cfg := o.config()
+	if o.DryRun == "client" {
+		return demo.PrintStack(o.Out, cfg)
 	}
-	w := NewWatchOptions(o.ConfigFlags, o.IOStreams)
-	w.Namespace = o.Namespace
-	w.Selector = stack.WebappPodSelector
-	w.Until = "ready"
-	w.Timeout = o.Timeout
-	w.Output = o.Output
-	w.Color = o.Color
-	if err := w.Complete(nil); err != nil {
-		return nil, err
+	client, err := o.newClient()
+	if err != nil {
+		return err
 	}
-	return w, w.Validate()
+	if o.watches() {
+		sink := newSink(o.Output, o.Color, o.Out, nil)
+		if j, ok := sink.(*render.JSON); ok {
+			j.Namespace = o.Namespace
+		}
+		cfg.Timeline = sink
+	}
+	return demo.Up(ctx, demo.Clients{Stack: client, Stream: o.streamClients}, cfg)
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +31,12 @@ func TestUpValidate(t *testing.T) {
 		{"naive none server json", func(o *UpOptions) { o.Variant, o.DB, o.DryRun, o.Output = "naive", "none", "server", "json" }, ""},
 		{"unknown variant", func(o *UpOptions) { o.Variant = "waitdb" }, `unknown --variant "waitdb" (want init, naive or both)`},
 		{"unknown db", func(o *UpOptions) { o.DB = "soon" }, `unknown --db "soon" (want now, later or none)`},
-		{"negative delay", func(o *UpOptions) { o.DBDelay = -time.Second }, "--db-delay must not be negative, got -1s"},
-		{"negative timeout", func(o *UpOptions) { o.Timeout = -time.Minute }, "--timeout must not be negative, got -1m0s"},
+		{"negative delay", func(o *UpOptions) { o.DBDelay = -time.Second }, "--db-delay must not be negative (got -1s)"},
+		{"negative timeout", func(o *UpOptions) { o.Timeout = -time.Minute }, "--timeout must not be negative (got -1m0s)"},
 		{"dry run", func(o *UpOptions) { o.DryRun = "yes" }, `unknown --dry-run "yes" (want none, client or server)`},
-		{"output", func(o *UpOptions) { o.Output = "yaml" }, `unknown output format "yaml" (want json or leave it empty)`},
-		{"color", func(o *UpOptions) { o.Color = "red" }, `unknown --color "red" (want auto, always or never)`},
+		{"output text", func(o *UpOptions) { o.Output = "text" }, ""},
+		{"output", func(o *UpOptions) { o.Output = "yaml" }, `--output must be one of: text, json (got "yaml")`},
+		{"color", func(o *UpOptions) { o.Color = "red" }, `--color must be one of: auto, always, never (got "red")`},
 		{"image", func(o *UpOptions) { o.Image = "Bad Image" }, `--image: invalid image reference "Bad Image"`},
 		{"postgres image", func(o *UpOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:": pg: must specify a tag name after the colon`},
 		{"namespace", func(o *UpOptions) { o.Namespace = "" }, "no namespace: pass -n NAMESPACE"},
@@ -71,7 +74,7 @@ func TestUpCompleteTakesNamespaceFlag(t *testing.T) {
 	empty := ""
 	flags.KubeConfig = &empty
 	o := NewUpOptions(flags, genericiooptions.NewTestIOStreamsDiscard())
-	if err := o.Complete(); err != nil {
+	if err := o.Complete(nil); err != nil {
 		t.Fatal(err)
 	}
 	if o.Namespace != "from-flag" {
@@ -121,5 +124,23 @@ func TestUpDownUnreachableCluster(t *testing.T) {
 				t.Errorf("stderr %q stdout %q, want stderr %q", errOut, out, want)
 			}
 		})
+	}
+}
+
+// TestUpDryRunClientContactsNothing: --dry-run=client prints the stack
+// without connecting to the cluster.
+func TestUpDryRunClientContactsNothing(t *testing.T) {
+	streams, _, out, _ := genericiooptions.NewTestIOStreams()
+	o := validUp()
+	o.IOStreams, o.DryRun = streams, "client"
+	o.newClient = func() (*stack.Client, error) { return nil, errors.New("dry-run=client must not connect") }
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "kind: Deployment") {
+		t.Errorf("no stack printed:\n%s", out)
 	}
 }

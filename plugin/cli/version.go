@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -25,27 +26,21 @@ func NewVersionCmd(streams genericiooptions.IOStreams) *cobra.Command {
 		Example: "  kubectl initwait version\n  kubectl initwait version -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run()
+			return runWith(cmd, func() error { return o.Complete(args) }, o)
 		},
 	}
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: '' (text) or json")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: text or json")
 	return cmd
 }
 
+// Complete has nothing to fill in: version reads no kubeconfig.
+func (o *VersionOptions) Complete(_ []string) error { return nil }
+
 // Validate checks the output format.
-func (o *VersionOptions) Validate() error {
-	switch o.Output {
-	case "", "json":
-		return nil
-	}
-	return fmt.Errorf("unknown output format %q: use json or leave it empty", o.Output)
-}
+func (o *VersionOptions) Validate() error { return checkOutput(o.Output) }
 
 // Run prints the build information.
-func (o *VersionOptions) Run() error {
+func (o *VersionOptions) Run(context.Context) error {
 	info := buildinfo.Get()
 	if o.Output == "json" {
 		enc := json.NewEncoder(o.Out)

@@ -12,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
@@ -144,15 +143,7 @@ func (o *WatchOptions) Complete(args []string) error {
 
 // newStreamClients builds the clients of a timeline in namespace ns.
 func newStreamClients(flags *genericclioptions.ConfigFlags, ns string) (stream.Clients, error) {
-	cfg, err := flags.ToRESTConfig()
-	if err != nil {
-		return stream.Clients{}, fmt.Errorf("reading kubeconfig: %w", err)
-	}
-	kube, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return stream.Clients{}, err
-	}
-	tables, err := source.NewRESTPodTables(cfg, ns)
+	kube, tables, err := kubeClients(flags, ns)
 	if err != nil {
 		return stream.Clients{}, err
 	}
@@ -172,13 +163,10 @@ func (o *WatchOptions) Validate() error {
 	if o.Timeout < 0 {
 		return fmt.Errorf("invalid --timeout %s: must not be negative", o.Timeout)
 	}
-	switch o.Output {
-	case "", "json":
-	default:
-		return fmt.Errorf("invalid --output %q: use json or leave it empty", o.Output)
+	if err := checkOutput(o.Output); err != nil {
+		return err
 	}
-	_, err := render.ParseColorMode(o.Color)
-	return err
+	return checkColor(o.Color)
 }
 
 // summarySink is a Sink that can also print the end-of-watch summary.

@@ -25,8 +25,8 @@ func TestWatchValidate(t *testing.T) {
 		{"NAME with /", func(o *WatchOptions) { o.Target = "a/b/c" }, `invalid target "a/b/c"`},
 		{"bad until", func(o *WatchOptions) { o.Target, o.Until = "webapp", "forever" }, "invalid --until"},
 		{"negative timeout", func(o *WatchOptions) { o.Target, o.Timeout = "webapp", -time.Second }, "must not be negative"},
-		{"bad output", func(o *WatchOptions) { o.Target, o.Output = "webapp", "yaml" }, "invalid --output"},
-		{"bad color", func(o *WatchOptions) { o.Target, o.Color = "webapp", "rainbow" }, "invalid --color"},
+		{"bad output", func(o *WatchOptions) { o.Target, o.Output = "webapp", "yaml" }, `--output must be one of: text, json (got "yaml")`},
+		{"bad color", func(o *WatchOptions) { o.Target, o.Color = "webapp", "rainbow" }, `--color must be one of: auto, always, never (got "rainbow")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

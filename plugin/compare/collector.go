@@ -1,8 +1,10 @@
 // Package compare measures, from the timeline, what each webapp variant of
 // the demo went through while its database arrived late: restarts, time in
 // Error/CrashLoopBackOff and in Init, the back-off reached, error log lines,
-// and the time from "database Ready" to "webapp Ready". It knows nothing
-// about cobra or client-go: it is a timeline.Sink.
+// and the time from "database Ready" to "webapp Ready". Restarts and time
+// per status are the watch summary's (timeline.Tracker), so the report and
+// the summary agree. It knows nothing about cobra or client-go: it is a
+// timeline.Sink.
 package compare
 
 import (
@@ -43,20 +45,24 @@ type Measure struct {
 	Ready               bool     `json:"ready"`
 }
 
+// podState is what the collector saw of one pod beyond what the watch
+// summary counts.
 type podState struct {
 	group   string
 	status  string
-	since   time.Time
 	backOff time.Duration
 	ready   bool
 	readyAt time.Time
-	restart int
 	// initDoneAt is when the pod was first seen out of Init after being in it.
 	initDoneAt time.Time
 }
 
-// Collector is a timeline.Sink that measures each group of pods and passes
-// every entry on to Next.
+// Collector is a timeline.Sink that records, per pod, what the watch
+// summary does not (readiness as seen, the end of Init, the back-off) and
+// counts log lines per group, passing every entry on to Next. Restarts and
+// time per status come from the watch's own per-pod summaries
+// (timeline.Tracker), given to Results, so that the report and the watch
+// summary never disagree about a pod.
 type Collector struct {
 	// GroupOf maps a pod name to its variant (Deployment name) or Database;
 	// pods mapped to "" are not measured.
@@ -64,8 +70,6 @@ type Collector struct {
 	Next    timeline.Sink
 
 	pods   map[string]*podState
-	crash  map[string]time.Duration
-	init   map[string]time.Duration
 	errs   map[string]int
 	waits  map[string]int
 	groups map[string]bool
@@ -82,8 +86,7 @@ func (c *Collector) Emit(e timeline.Entry) error {
 
 func (c *Collector) observe(e timeline.Entry) {
 	if c.pods == nil {
-		c.pods, c.groups = map[string]*podState{}, map[string]bool{}
-		c.crash, c.init, c.errs, c.waits = map[string]time.Duration{}, map[string]time.Duration{}, map[string]int{}, map[string]int{}
+		c.pods, c.groups, c.errs, c.waits = map[string]*podState{}, map[string]bool{}, map[string]int{}, map[string]int{}
 	}
 	group := c.GroupOf(e.Pod)
 	if group == "" {
@@ -95,14 +98,13 @@ func (c *Collector) observe(e timeline.Entry) {
 		s := e.Status
 		p := c.pods[e.Pod]
 		if p == nil {
-			p = &podState{group: group, since: e.Time}
+			p = &podState{group: group}
 			c.pods[e.Pod] = p
 		}
-		c.account(p, e.Time)
 		if bucket(p.status) == bucketInit && !strings.HasPrefix(s.Status, "Init:") && p.initDoneAt.IsZero() {
 			p.initDoneAt = e.Time
 		}
-		p.status, p.since, p.restart = s.Status, e.Time, s.Restarts
+		p.status = s.Status
 		if s.BackOff > 0 {
 			p.backOff = s.BackOff
 		}
@@ -118,16 +120,6 @@ func (c *Collector) observe(e timeline.Entry) {
 		} else if isErrorLine(e.Log.Line) {
 			c.errs[group]++
 		}
-	}
-}
-
-// account adds the time since p.since to the bucket of p's status.
-func (c *Collector) account(p *podState, now time.Time) {
-	switch bucket(p.status) {
-	case bucketCrash:
-		c.crash[p.group] += now.Sub(p.since)
-	case bucketInit:
-		c.init[p.group] += now.Sub(p.since)
 	}
 }
 
@@ -153,70 +145,73 @@ func isErrorLine(l string) bool {
 	return strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=FATAL") || strings.HasPrefix(l, "panic:")
 }
 
-// Results returns one Measure per variant, sorted by name, with current
-// statuses counted up to now; the database's Ready time is the anchor of
-// ReadyAfterDB.
-func (c *Collector) Results(now time.Time) (dbReadyAt time.Time, out []Measure) {
+// Results returns one Measure per variant, sorted by name. Restarts and
+// the time in Error/CrashLoopBackOff and in Init are the sums over the
+// variant's pods of the watch's per-pod summaries (timeline.Tracker's: total
+// restarts over init and app containers, which survive kubectl's RESTARTS
+// cell switching counts or a pod being replaced); a variant is Ready when
+// every pod of it still present was seen Ready. The database's Ready time
+// is the anchor of ReadyAfterDB.
+func (c *Collector) Results(pods []timeline.PodSummary) (dbReadyAt time.Time, out []Measure) {
 	byGroup := map[string]*Measure{}
-	initDone := map[string]time.Time{}
 	for g := range c.groups {
 		if g != Database {
 			byGroup[g] = &Measure{Variant: g, Ready: true}
 		}
 	}
 	for _, p := range c.pods {
-		if p.group == Database {
-			if p.ready && (dbReadyAt.IsZero() || p.readyAt.Before(dbReadyAt)) {
-				dbReadyAt = p.readyAt
-			}
-			continue
+		if p.group == Database && p.ready && (dbReadyAt.IsZero() || p.readyAt.Before(dbReadyAt)) {
+			dbReadyAt = p.readyAt
 		}
-		m := byGroup[p.group]
+	}
+	initDone := map[string]time.Time{}
+	for _, s := range pods {
+		p, m := c.pods[s.Pod], byGroup[c.GroupOf(s.Pod)]
+		if p == nil || m == nil {
+			continue // not measured, or the database
+		}
 		m.Pods++
-		m.Restarts += p.restart
-		if p.backOff > m.BackOffAtEnd {
-			m.BackOffAtEnd = p.backOff
+		m.Restarts += s.Restarts
+		for _, st := range s.InStatus {
+			switch bucket(st.Status) {
+			case bucketCrash:
+				m.InCrash += st.Duration
+			case bucketInit:
+				m.InInit += st.Duration
+			}
 		}
-		m.Ready = m.Ready && p.ready
+		m.BackOffAtEnd = max(m.BackOffAtEnd, p.backOff)
+		m.Ready = m.Ready && (p.ready || s.Deleted)
 		if p.readyAt.After(m.ReadyAt) {
 			m.ReadyAt = p.readyAt
 		}
-		if p.initDoneAt.After(initDone[p.group]) {
-			initDone[p.group] = p.initDoneAt
+		if p.initDoneAt.After(initDone[m.Variant]) {
+			initDone[m.Variant] = p.initDoneAt
 		}
 	}
 	for g, m := range byGroup {
-		m.InCrash, m.InInit = c.crash[g], c.init[g]
-		for _, p := range c.pods { // the spans still open
-			if p.group != g {
-				continue
-			}
-			switch bucket(p.status) {
-			case bucketCrash:
-				m.InCrash += now.Sub(p.since)
-			case bucketInit:
-				m.InInit += now.Sub(p.since)
-			}
-		}
 		m.ErrorLogLines, m.WaitLogLines = c.errs[g], c.waits[g]
 		m.InCrashSeconds, m.InInitSeconds, m.BackOffSeconds = secs(m.InCrash), secs(m.InInit), secs(m.BackOffAtEnd)
 		if !m.Ready || m.Pods == 0 {
 			m.Ready, m.ReadyAt = false, time.Time{}
 		}
 		if m.Ready && !dbReadyAt.IsZero() {
-			d := m.ReadyAt.Sub(dbReadyAt)
-			s := secs(d)
-			m.ReadyAfterDB, m.ReadyAfterDBSeconds = &d, &s
+			m.ReadyAfterDB, m.ReadyAfterDBSeconds = since(m.ReadyAt, dbReadyAt)
 		}
 		if t := initDone[g]; !t.IsZero() && !dbReadyAt.IsZero() {
-			d := t.Sub(dbReadyAt)
-			s := secs(d)
-			m.InitDoneAfterDB, m.InitDoneAfterDBSecs = &d, &s
+			m.InitDoneAfterDB, m.InitDoneAfterDBSecs = since(t, dbReadyAt)
 		}
 		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Variant < out[j].Variant })
 	return dbReadyAt, out
+}
+
+// since is t minus anchor, as a duration and in seconds.
+func since(t, anchor time.Time) (*time.Duration, *float64) {
+	d := t.Sub(anchor)
+	s := secs(d)
+	return &d, &s
 }
 
 func secs(d time.Duration) float64 {

@@ -25,6 +25,7 @@ func logLine(sec float64, pod, line string, init bool) timeline.Entry {
 
 func TestCollectorMeasuresVariants(t *testing.T) {
 	var passed int
+	var watch timeline.Tracker // the watch summary, as stream.Run keeps it
 	c := &Collector{
 		GroupOf: func(pod string) string {
 			if strings.HasPrefix(pod, "postgres-") {
@@ -51,6 +52,7 @@ func TestCollectorMeasuresVariants(t *testing.T) {
 		status(35, naivePod, "Running", 2, true, 0),
 		{Time: at(36), Kind: timeline.KindNotice, Notice: "ignored"},
 	} {
+		watch.Observe(e)
 		if err := c.Emit(e); err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +60,7 @@ func TestCollectorMeasuresVariants(t *testing.T) {
 	if passed != 14 {
 		t.Errorf("passed on %d entries, want 14", passed)
 	}
-	dbReady, got := c.Results(at(40))
+	dbReady, got := c.Results(watch.Summary(at(40)))
 	if !dbReady.Equal(at(20)) {
 		t.Errorf("database ready at %v", dbReady)
 	}

@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// errDBNotApplied is how applyDB says that up stopped (Ctrl-C, --timeout, a
-// failed watch) before --db later applied the database.
-var errDBNotApplied = errors.New("stopped before the database was applied (run up again to apply it)")
+// errDBNotApplied is how the database applied after a delay says that the
+// flow stopped (Ctrl-C, a timeout, a failed watch) before it was applied.
+var errDBNotApplied = errors.New("stopped before the database was applied")
 
 // applyAfter runs apply once delay has passed or skip is closed. If ctx
 // ends first, or during apply, the error wraps errDBNotApplied.
@@ -33,10 +33,13 @@ func applyAfter(ctx context.Context, skip <-chan struct{}, delay time.Duration, 
 	return nil
 }
 
-// watchWhile streams the webapp pods' timeline with watch until they are
-// Ready while applyDB runs beside it. If the pods get Ready first (the
-// database was already there), the rest of the delay is skipped. When the
-// watch ends in an error before the database was applied, the error says so.
+// watchWhile is the one "apply the database after a delay" of up --db
+// later and compare: it runs watch (the timeline of the webapp pods) while
+// applyDB waits out the delay beside it and applies the database; a failed
+// apply ends the watch. If the watch returns nil first (the pods got Ready:
+// the database was there already), the rest of the delay is skipped. When
+// the watch ends in an error before the database was applied, the error
+// says so: it wraps both the watch's error and errDBNotApplied.
 func watchWhile(ctx context.Context, watch func(context.Context) error, applyDB func(context.Context, <-chan struct{}) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -58,7 +61,7 @@ func watchWhile(ctx context.Context, watch func(context.Context) error, applyDB 
 	err := <-dbErr
 	switch {
 	case errors.Is(err, errDBNotApplied) && werr != nil:
-		return fmt.Errorf("%w; %v", werr, errDBNotApplied)
+		return fmt.Errorf("%w; %w", werr, errDBNotApplied)
 	case errors.Is(err, errDBNotApplied):
 		return err
 	case err != nil && !errors.Is(err, context.Canceled):

@@ -1,9 +1,7 @@
-package cli
+package demo
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,11 +9,14 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 )
+
+// variants are the variants of up --variant.
+var variants = map[string][]stack.Variant{"init": {stack.VariantInit}, "naive": {stack.VariantNaive},
+	"both": {stack.VariantInit, stack.VariantNaive}}
 
 // TestUpDryRunClientYAMLApplies checks that what --dry-run=client prints
 // works with kubectl apply -f: every document decodes as its kind, nothing
@@ -33,15 +34,10 @@ func TestUpDryRunClientYAMLApplies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.variant+"/"+tt.db, func(t *testing.T) {
-			streams, _, out, _ := genericiooptions.NewTestIOStreams()
-			o := validUp()
-			o.IOStreams = streams
-			o.Variant, o.DB, o.DryRun = tt.variant, tt.db, "client"
-			o.newClient = func() (*stack.Client, error) { return nil, errors.New("dry-run=client must not connect") }
-			if err := o.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			if err := o.Run(context.Background()); err != nil {
+			var out strings.Builder
+			cfg := UpConfig{Stack: stack.RenderOptions{Namespace: "demo", Variants: variants[tt.variant],
+				Image: stack.DefaultImage, PostgresImage: stack.DefaultPostgresImage}, DB: DB(tt.db)}
+			if err := PrintStack(&out, cfg); err != nil {
 				t.Fatal(err)
 			}
 			printed := out.String()

@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"fmt"
@@ -12,13 +12,19 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 )
 
-// printYAML prints the stack as it would be applied, Namespace first. The
-// database Secret is left out: its password is only made at apply time and
-// never printed. Comments at the top say how to create the Secret, with a
-// password of its own, before `kubectl apply -f` of the file.
-func (o *UpOptions) printYAML(objs []*unstructured.Unstructured) error {
+// PrintStack writes to w, contacting nothing, the stack as Up would apply
+// it (up --dry-run=client), Namespace first. The database Secret is left
+// out: its password is only made at apply time and never printed. Comments
+// at the top say how to create the Secret, with a password of its own,
+// before `kubectl apply -f` of the file.
+func PrintStack(w io.Writer, cfg UpConfig) error {
+	objs, err := cfg.Objects()
+	if err != nil {
+		return err
+	}
+	ns := cfg.Stack.Namespace
 	secret := stack.FindSecret(objs)
-	kept := []*unstructured.Unstructured{stack.NamespaceObject(o.Namespace)}
+	kept := []*unstructured.Unstructured{stack.NamespaceObject(ns)}
 	for _, obj := range objs {
 		if obj != secret {
 			kept = append(kept, obj)
@@ -29,11 +35,11 @@ func (o *UpOptions) printYAML(objs []*unstructured.Unstructured) error {
 		return err
 	}
 	if secret != nil {
-		if err := writeSecretInstructions(o.Out, o.Namespace, secret); err != nil {
+		if err := writeSecretInstructions(w, ns, secret); err != nil {
 			return err
 		}
 	}
-	_, err = o.Out.Write(data)
+	_, err = w.Write(data)
 	return err
 }
 

@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func TestWatchWhileAndApplyAfter(t *testing.T) {
 		<-ctx.Done()
 		return errors.New("interrupted before deployment/webapp was ready")
 	}
-	notApplied := "stopped before the database was applied (run up again to apply it)"
+	notApplied := "stopped before the database was applied"
 	tests := []struct {
 		name        string
 		watch       func(context.Context) error
