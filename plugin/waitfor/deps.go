@@ -94,7 +94,7 @@ func (w *walker) add(deps []Dependency, env *shellEnv) {
 func resolveMarkers(d Dependency, env *shellEnv) Dependency {
 	names := map[string]bool{}
 	d.Host = replaceMarkers(d.Host, names)
-	d.URL = replaceMarkers(d.URL, names)
+	d.URL = RedactURL(replaceMarkers(d.URL, names))
 	d.PortText = replaceMarkers(d.PortText, names)
 	d.Path = replaceMarkers(d.Path, names)
 	if d.Object != nil {

@@ -173,8 +173,8 @@ func rabbitDeps(c call) []Dependency {
 		node = c.env.valueOr("RABBITMQ_NODENAME", "rabbit@localhost")
 	}
 	host := node
-	if _, h, ok := strings.Cut(node, "@"); ok {
-		host = h
+	if i := strings.IndexByte(maskMarkers(node), '@'); i >= 0 {
+		host = node[i+1:]
 	}
 	return []Dependency{hostPort(KindRabbitMQ, c.tool, host, "25672")}
 }
@@ -204,4 +204,26 @@ func (e *shellEnv) valueOr(name, def string) string {
 		return markUnresolved(name)
 	}
 	return v.Value
+}
+
+// maskMarkers hides the markers of s behind as many '#', so that a
+// separator search does not find the marker's own characters.
+func maskMarkers(s string) string {
+	b := []byte(s)
+	for i := 0; ; {
+		j := strings.Index(s[i:], unresolvedMark)
+		if j < 0 {
+			return string(b)
+		}
+		start := i + j
+		end := strings.Index(s[start+len(unresolvedMark):], "@@")
+		if end < 0 {
+			return string(b)
+		}
+		stop := start + len(unresolvedMark) + end + 2
+		for k := start; k < stop; k++ {
+			b[k] = '#'
+		}
+		i = stop
+	}
 }

@@ -27,6 +27,11 @@ func port(s string) int {
 
 // splitAddress reads host:port (or [v6]:port); without a port, host alone.
 func splitAddress(kind, tool, s string) Dependency {
+	if strings.Contains(s, unresolvedMark) {
+		if i := strings.LastIndexByte(maskMarkers(s), ':'); i >= 0 {
+			return hostPort(kind, tool, s[:i], s[i+1:])
+		}
+	}
 	if h, p, err := net.SplitHostPort(s); err == nil {
 		return hostPort(kind, tool, h, p)
 	}
