@@ -59,14 +59,14 @@ func (d Dependency) Address() string {
 }
 
 // containerDependencies reads what container c of pod waits for, with its
-// env resolved through d.refs and the scripts its ConfigMap and Secret
-// volumes serve. notes say what could not be read.
-func (d *Diagnoser) containerDependencies(ctx context.Context, pod *corev1.Pod, c *corev1.Container) (deps []Dependency, notes []string) {
+// env resolved through refs and the scripts its ConfigMap and Secret
+// volumes serve (refs may be nil). notes say what could not be read.
+func containerDependencies(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.Container) (deps []Dependency, notes []string) {
 	res := waitfor.Parse(waitfor.Input{
 		Image: c.Image, Command: c.Command, Args: c.Args,
-		Env:       ContainerEnv(ctx, d.refs, pod, c),
+		Env:       ContainerEnv(ctx, refs, pod, c),
 		Namespace: pod.Namespace,
-		Files:     newPodFiles(ctx, d.refs, pod, c),
+		Files:     newPodFiles(ctx, refs, pod, c),
 	})
 	for _, w := range res.Dependencies {
 		deps = append(deps, Dependency{Kind: w.Kind, Tool: w.Tool, Host: w.Host, Port: w.Port, URL: w.URL,

@@ -119,7 +119,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *corev1.Pod, b blocker, now time.Time) *ContainerReport {
 	cr := d.containerReport(ctx, pod, b)
 	rep.Blocking = cr
-	deps, notes := d.containerDependencies(ctx, pod, b.spec)
+	deps, notes := containerDependencies(ctx, d.refs, pod, b.spec)
 	for _, dep := range deps {
 		dep, note := hostFromLog(dep, cr)
 		dr := d.checkWait(ctx, pod, dep)

@@ -158,6 +158,9 @@ func (w *walker) forLoop(n *syntax.ForClause, env *shellEnv, depth int) {
 		}
 		return
 	}
+	for _, it := range iter.Items {
+		w.walk(it, env, depth) // commands in the items: $(seq 1 30)
+	}
 	var items []string
 	if iter.InPos.IsValid() {
 		items = env.fields(iter.Items...)
