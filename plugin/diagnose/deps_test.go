@@ -61,7 +61,13 @@ func TestWaits(t *testing.T) {
 			fileWait(p)
 			p.Spec.Containers[0].VolumeMounts = mount("shared", "/data")
 		}, severity: SeverityProblem,
-			verdict: `only container "webapp" mount it writable, and none runs while "check-db-ready" waits`},
+			verdict: `only container "webapp" mounts it writable, and it does not run while "check-db-ready" waits`},
+		{name: "file on emptyDir written by a later init container and the app", mutate: func(p *corev1.Pod) {
+			fileWait(p)
+			p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: "later", VolumeMounts: mount("shared", "/x")})
+			p.Spec.Containers[0].VolumeMounts = mount("shared", "/data")
+		}, severity: SeverityProblem,
+			verdict: `only init container "later" and container "webapp" mount it writable, and none runs while "check-db-ready" waits`},
 		{name: "file on emptyDir nobody writes", mutate: fileWait, severity: SeverityProblem,
 			verdict: `which no other container of the pod mounts writable: nothing can create it`},
 		{name: "file on the container's own filesystem", mutate: func(p *corev1.Pod) {

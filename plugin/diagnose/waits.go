@@ -42,7 +42,9 @@ func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
 	switch {
 	case len(now) > 0:
 		return r.unknown(fmt.Sprintf("%s, which %s can write", on, strings.Join(now, " and ")))
-	case len(other) > 0:
+	case len(other) == 1:
+		return r.problem(fmt.Sprintf("%s; only %s mounts it writable, and it does not run while %q waits", on, other[0], dep.container))
+	case len(other) > 1:
 		return r.problem(fmt.Sprintf("%s; only %s mount it writable, and none runs while %q waits", on, strings.Join(other, " and "), dep.container))
 	}
 	return r.problem(on + ", which no other container of the pod mounts writable: nothing can create it")
