@@ -1,240 +1,151 @@
 package diagnose
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
-func sh(script string) []string { return []string{"sh", "-c", script} }
+// contains tells whether list holds s.
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
 
-// dep is a compact expected dependency: "kind tool host:port" or with unresolved notes.
-func depString(d Dependency) string {
-	s := d.Kind + " " + d.Tool + " " + d.Address()
-	if len(d.Unresolved) > 0 {
-		s += " [" + strings.Join(d.Unresolved, "; ") + "]"
-	}
-	return s
+func emptyDir(name string) corev1.Volume {
+	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}
 }
 
-func TestParseDependencies(t *testing.T) {
-	env := Env{
-		"DB_HOST":       {Value: "postgres.demo.svc.cluster.local", Resolved: true},
-		"DB_PORT":       {Value: "6543", Resolved: true},
-		"POSTGRES_HOST": {Value: "postgres", Resolved: true},
-		"SECRET_HOST":   {Source: `Secret "db" key "host"`},
-		"EMPTY":         {Value: "", Resolved: true},
-		"API":           {Value: "http://api:8080/healthz", Resolved: true},
+func mount(name, at string) []corev1.VolumeMount {
+	return []corev1.VolumeMount{{Name: name, MountPath: at}}
+}
+
+// TestWaits: what package waitfor reads beyond host probes is followed
+// through the pod spec: files through volumes and their writers, scripts
+// from ConfigMaps, Kubernetes objects named; bad commands end in a verdict.
+func TestWaits(t *testing.T) {
+	fileWait := func(p *corev1.Pod) {
+		withCommand(p, "until [ -f /run/x/ready ]; do sleep 1; done")
+		p.Spec.Volumes = []corev1.Volume{emptyDir("shared")}
+		p.Spec.InitContainers[0].VolumeMounts = mount("shared", "/run/x")
+	}
+	scripts := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "scripts", Namespace: ns},
+		Data: map[string]string{"wait.sh": "#!/bin/sh\nhost=${1:-db}\nuntil pg_isready -h \"$host\" -p 5432; do sleep 1; done\n",
+			"big.sh": strings.Repeat("# padding\n", 100<<10)}}
+	scriptVolume := func(p *corev1.Pod) {
+		p.Spec.Volumes = []corev1.Volume{{Name: "scripts", VolumeSource: corev1.VolumeSource{
+			ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "scripts"}}}}}
+		p.Spec.InitContainers[0].VolumeMounts = mount("scripts", "/scripts")
 	}
 	tests := []struct {
-		name string
-		argv []string
-		env  Env
-		want []string
+		name     string
+		mutate   func(p *corev1.Pod)
+		objs     []runtime.Object
+		severity Severity
+		verdict  string
+		evidence string
 	}{
-		{"pg_isready until loop", sh("until pg_isready -h postgres -p 5432; do echo waiting for database; sleep 2; done"), nil,
-			[]string{"postgres pg_isready postgres:5432"}},
-		{"pg_isready attached values", []string{"pg_isready", "-hpostgres", "-p5433"}, nil,
-			[]string{"postgres pg_isready postgres:5433"}},
-		{"pg_isready long options", []string{"pg_isready", "--host=db.demo", "--port", "5432", "-U", "app", "-q"}, nil,
-			[]string{"postgres pg_isready db.demo:5432"}},
-		{"pg_isready default port", []string{"/usr/bin/pg_isready", "-h", "pg"}, nil,
-			[]string{"postgres pg_isready pg:5432"}},
-		{"pg_isready conninfo", []string{"pg_isready", "-d", "host=pg-primary port=6000 dbname=app"}, nil,
-			[]string{"postgres pg_isready pg-primary:6000"}},
-		{"pg_isready URI", []string{"pg_isready", "-d", "postgresql://app:pw@pg.db.svc:5433/app"}, nil,
-			[]string{"postgres pg_isready pg.db.svc:5433"}},
-		{"pg_isready local socket", []string{"pg_isready"}, nil,
-			[]string{"postgres pg_isready local socket:5432"}},
-		{"pg_isready PGHOST env", []string{"pg_isready"}, Env{"PGHOST": {Value: "pg", Resolved: true}, "PGPORT": {Value: "5444", Resolved: true}},
-			[]string{"postgres pg_isready pg:5444"}},
-		{"kubernetes $(VAR) expansion", []string{"sh", "-c", "until pg_isready -h $(DB_HOST) -p $(DB_PORT); do sleep 1; done"}, nil,
-			[]string{"postgres pg_isready postgres.demo.svc.cluster.local:6543"}},
-		{"shell $VAR and ${VAR}", sh(`while ! pg_isready -h "$DB_HOST" -p ${DB_PORT}; do sleep 1; done`), nil,
-			[]string{"postgres pg_isready postgres.demo.svc.cluster.local:6543"}},
-		{"default for unset var", sh(`until nc -z ${REDIS_HOST:-redis} ${REDIS_PORT:-6379}; do sleep 1; done`), nil,
-			[]string{"tcp nc redis:6379"}},
-		{"default for empty var", sh(`nc -z ${EMPTY:-fallback} 80`), nil, []string{"tcp nc fallback:80"}},
-		{"unresolved secret var", sh(`until pg_isready -h $SECRET_HOST; do sleep 2; done`), nil,
-			[]string{`postgres pg_isready $SECRET_HOST:5432 [SECRET_HOST from Secret "db" key "host" (not readable)]`}},
-		{"unresolved kubernetes var", []string{"pg_isready", "-h", "$(SECRET_HOST)"}, nil,
-			[]string{`postgres pg_isready $SECRET_HOST:5432 [SECRET_HOST from Secret "db" key "host" (not readable)]`}},
-		{"unset var", sh(`nc -z $NOPE 5432`), nil,
-			[]string{`tcp nc $NOPE:5432 [NOPE is not set in the pod spec (maybe in the image)]`}},
-		{"undefined kubernetes var kept", []string{"nc", "-z", "$(NOPE)", "80"}, nil,
-			[]string{`tcp nc $(NOPE):80`}},
-		{"escaped kubernetes dollar", []string{"sh", "-c", "nc -z $$(echo db) 80"}, nil, []string{`tcp nc $(…):80`}},
-		{"nc -z", sh("until nc -z mysql 3306; do echo waiting for mysql; sleep 2; done;"), nil, []string{"tcp nc mysql:3306"}},
-		{"nc -zv -w", []string{"nc", "-zv", "-w", "1", "rabbitmq.queue.svc", "5672"}, nil, []string{"tcp nc rabbitmq.queue.svc:5672"}},
-		{"nc -w1 attached", sh("until nc -z -w1 kafka 9092 </dev/null; do sleep 1; done"), nil, []string{"tcp nc kafka:9092"}},
-		{"busybox nc without -z", sh("until echo | nc postgres 5432; do sleep 2; done"), nil, []string{"tcp nc postgres:5432"}},
-		{"nc listen ignored", []string{"nc", "-l", "-p", "8080"}, nil, nil},
-		{"ncat", []string{"ncat", "--wait", "2", "-z", "es", "9200"}, nil, []string{"tcp ncat es:9200"}},
-		{"telnet", sh("until telnet db 5432; do sleep 1; done"), nil, []string{"tcp telnet db:5432"}},
-		{"bash /dev/tcp", []string{"bash", "-c", "until (echo > /dev/tcp/postgres/5432) >/dev/null 2>&1; do sleep 1; done"}, nil,
-			[]string{"tcp bash /dev/tcp postgres:5432"}},
-		{"bash /dev/tcp with vars", []string{"/bin/bash", "-ec", "until </dev/tcp/$DB_HOST/$DB_PORT; do sleep 1; done"}, nil,
-			[]string{"tcp bash /dev/tcp postgres.demo.svc.cluster.local:6543"}},
-		{"wget spider", sh("until wget -q --spider http://api.demo.svc:8080/healthz; do sleep 2; done"), nil,
-			[]string{"http wget api.demo.svc:8080"}},
-		{"wget -O- with timeout", []string{"wget", "-T", "2", "-O", "/dev/null", "http://backend/ready"}, nil, []string{"http wget backend:80"}},
-		{"wget no scheme", []string{"wget", "-qO-", "config-server:8888/actuator/health"}, nil, []string{"http wget config-server:8888"}},
-		{"curl https default port", sh("until curl -fsS https://vault.vault.svc/v1/sys/health; do sleep 5; done"), nil,
-			[]string{"https curl vault.vault.svc:443"}},
-		{"curl with options", []string{"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3", "http://keycloak:8080/realms/master"}, nil,
-			[]string{"http curl keycloak:8080"}},
-		{"curl --url and header", []string{"curl", "-H", "Accept: application/json", "--url", "http://minio:9000/minio/health/live"}, nil,
-			[]string{"http curl minio:9000"}},
-		{"curl from env", sh(`until curl -sf "$API"; do sleep 1; done`), nil, []string{"http curl api:8080"}},
-		{"curl ipv6", []string{"curl", "http://[fd00::1]:8080/"}, nil, []string{"http curl [fd00::1]:8080"}},
-		{"nslookup", sh("until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done"), nil,
-			[]string{"dns nslookup myservice.$(…).svc.cluster.local"}},
-		{"nslookup plain", []string{"nslookup", "mydb"}, nil, []string{"dns nslookup mydb"}},
-		{"nslookup with server", []string{"nslookup", "-type=A", "kube-dns.kube-system", "10.96.0.10"}, nil, []string{"dns nslookup kube-dns.kube-system"}},
-		{"getent hosts", sh("until getent hosts redis-master; do sleep 1; done"), nil, []string{"dns getent redis-master"}},
-		{"getent ahostsv4", []string{"getent", "ahostsv4", "db"}, nil, []string{"dns getent db"}},
-		{"host", []string{"host", "-t", "A", "cache.demo.svc.cluster.local."}, nil, []string{"dns host cache.demo.svc.cluster.local"}},
-		{"dig +short", sh("until dig +short @10.96.0.10 A etcd-0.etcd; do sleep 1; done"), nil, []string{"dns dig etcd-0.etcd"}},
-		{"and chain", sh("nc -z db 5432 && nc -z cache 6379"), nil, []string{"tcp nc db:5432", "tcp nc cache:6379"}},
-		{"semicolon and or chain", sh("pg_isready -h a; pg_isready -h b || exit 1"), nil,
-			[]string{"postgres pg_isready a:5432", "postgres pg_isready b:5432"}},
-		{"for loop over services", sh("for s in a b; do until nc -z db 1; do sleep 1; done; done"), nil, []string{"tcp nc db:1"}},
-		{"for loop variable", sh("for svc in postgres:5432 redis:6379; do until nc -z ${svc%:*} ${svc#*:}; do sleep 1; done; done"), nil,
-			[]string{"tcp nc postgres:5432", "tcp nc redis:6379"}},
-		{"for loop hosts", sh(`for h in db cache; do until getent hosts "$h"; do sleep 1; done; done`), nil,
-			[]string{"dns getent db", "dns getent cache"}},
-		{"timeout wrapper", []string{"timeout", "60", "sh", "-c", "until pg_isready -h pg; do sleep 1; done"}, nil,
-			[]string{"postgres pg_isready pg:5432"}},
-		{"timeout with signal", sh("timeout -s KILL 5 nc -z db 5432"), nil, []string{"tcp nc db:5432"}},
-		{"busybox timeout -t", sh("timeout -t 5 nc db 5432"), nil, []string{"tcp nc db:5432"}},
-		{"env wrapper assigns", []string{"env", "PGHOST=pgx", "pg_isready"}, nil, []string{"postgres pg_isready pgx:5432"}},
-		{"prefix assignment", sh("PGHOST=pgy pg_isready -p 5"), nil, []string{"postgres pg_isready pgy:5"}},
-		{"script variable", sh("HOST=db-rw\nexport PORT=5432\nuntil nc -z $HOST $PORT; do sleep 1; done"), nil,
-			[]string{"tcp nc db-rw:5432"}},
-		{"busybox applet", []string{"/bin/busybox", "nc", "db", "5432"}, nil, []string{"tcp nc db:5432"}},
-		{"exec", sh("exec pg_isready -h pg -t 3"), nil, []string{"postgres pg_isready pg:5432"}},
-		{"nested sh -c", []string{"sh", "-c", `sh -c "until nc -z inner 81; do sleep 1; done"`}, nil, []string{"tcp nc inner:81"}},
-		{"negated while", sh("while ! nc -z db 5432; do sleep 1; done"), nil, []string{"tcp nc db:5432"}},
-		{"if condition", sh("if ! nc -z db 5432; then exit 1; fi"), nil, []string{"tcp nc db:5432"}},
-		{"command substitution", sh(`until [ "$(curl -s -o /dev/null -w '%{http_code}' http://api:80/)" = 200 ]; do sleep 1; done`), nil,
-			[]string{"http curl api:80"}},
-		{"sh -ec", []string{"/bin/sh", "-ec", "pg_isready -h pg"}, nil, []string{"postgres pg_isready pg:5432"}},
-		{"sh script file is unknown", []string{"sh", "/scripts/wait.sh"}, nil, nil},
-		{"psql", sh(`until psql -h pg -U postgres -c '\q'; do sleep 1; done`), nil, []string{"postgres psql pg:5432"}},
-		{"psql URI positional", []string{"psql", "postgres://u@pghost:5555/db", "-c", "select 1"}, nil, []string{"postgres psql pghost:5555"}},
-		{"mysqladmin", sh("until mysqladmin ping -h mysql -P 3307 -uroot -psecret --silent; do sleep 2; done"), nil,
-			[]string{"mysql mysqladmin mysql:3307"}},
-		{"mysql default port", []string{"mysql", "--host=mariadb", "-e", "select 1"}, nil, []string{"mysql mysql mariadb:3306"}},
-		{"redis-cli", sh("until redis-cli -h redis -p 6380 ping; do sleep 1; done"), nil, []string{"redis redis-cli redis:6380"}},
-		{"shortener wait-db", []string{"/shortener", "wait-db", "--interval", "200ms"}, Env{"POSTGRES_HOST": {Value: "postgres", Resolved: true}, "POSTGRES_PORT": {Value: "5432", Resolved: true}},
-			[]string{"postgres shortener wait-db postgres:5432"}},
-		{"shortener wait-db from secret", []string{"/shortener", "wait-db"}, Env{"POSTGRES_HOST": {Source: `Secret "db" key "host"`}},
-			[]string{`postgres shortener wait-db $POSTGRES_HOST:5432 [POSTGRES_HOST from Secret "db" key "host" (not readable)]`}},
-		{"shortener serve", []string{"/shortener", "--listen", ":8080"}, Env{"POSTGRES_HOST": {Value: "db", Resolved: true}},
-			[]string{"postgres shortener (serve) db:5432"}},
-		{"shortener defaults", []string{"shortener"}, Env{}, []string{"postgres shortener (serve) localhost:5432"}},
-		{"shortener other subcommand", []string{"shortener", "version"}, nil, nil},
-		{"duplicates merged", sh("nc -z db 5432; nc -z db 5432"), nil, []string{"tcp nc db:5432"}},
-		{"non-numeric port", []string{"nc", "-z", "db", "postgresql"}, nil, []string{`tcp nc db [port "postgresql" is not a number]`}},
-		{"unrelated command", sh("echo hello; sleep 10"), nil, nil},
-		{"syntax error", sh("until nc -z db 5432; do"), nil, nil},
-		{"empty", nil, nil, nil},
+		{name: "file on emptyDir written by a sidecar", mutate: func(p *corev1.Pod) {
+			fileWait(p)
+			p.Spec.InitContainers = append([]corev1.Container{{Name: "agent", RestartPolicy: ptr(corev1.ContainerRestartPolicyAlways),
+				VolumeMounts: mount("shared", "/out")}}, p.Spec.InitContainers...)
+			p.Status.InitContainerStatuses = append([]corev1.ContainerStatus{{Name: "agent", Started: ptr(true), Ready: true,
+				State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(start)}}}},
+				p.Status.InitContainerStatuses...)
+		}, severity: SeverityProgressing,
+			verdict: `waits for /run/x/ready: /run/x/ready is on emptyDir volume "shared", which sidecar "agent" can write`},
+		{name: "file on emptyDir written only by the app", mutate: func(p *corev1.Pod) {
+			fileWait(p)
+			p.Spec.Containers[0].VolumeMounts = mount("shared", "/data")
+		}, severity: SeverityProblem,
+			verdict: `only container "webapp" mounts it writable, and it does not run while "check-db-ready" waits`},
+		{name: "file on emptyDir written by a later init container and the app", mutate: func(p *corev1.Pod) {
+			fileWait(p)
+			p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: "later", VolumeMounts: mount("shared", "/x")})
+			p.Spec.Containers[0].VolumeMounts = mount("shared", "/data")
+		}, severity: SeverityProblem,
+			verdict: `only init container "later" and container "webapp" mount it writable, and none runs while "check-db-ready" waits`},
+		{name: "file on emptyDir nobody writes", mutate: fileWait, severity: SeverityProblem,
+			verdict: `which no other container of the pod mounts writable: nothing can create it`},
+		{name: "file on the container's own filesystem", mutate: func(p *corev1.Pod) {
+			withCommand(p, "while [ ! -e /tmp/done ]; do sleep 1; done")
+		}, severity: SeverityProblem, verdict: `/tmp/done is on the container's own filesystem, not on a volume`},
+		{name: "script from a ConfigMap with its argument", mutate: func(p *corev1.Pod) {
+			scriptVolume(p)
+			p.Spec.InitContainers[0].Command = []string{"bash", "/scripts/wait.sh", "postgres"}
+		}, objs: []runtime.Object{scripts}, severity: SeverityProblem,
+			verdict: `waits for postgres:5432, but Service "postgres" does not exist in namespace "demo"`},
+		{name: "script from a ConfigMap, argument defaulted", mutate: func(p *corev1.Pod) {
+			scriptVolume(p)
+			p.Spec.InitContainers[0].Command = []string{"/scripts/wait.sh"}
+		}, objs: []runtime.Object{scripts}, severity: SeverityProblem, verdict: `waits for db:5432, but Service "db" does not exist`},
+		{name: "script key missing", mutate: func(p *corev1.Pod) {
+			scriptVolume(p)
+			p.Spec.InitContainers[0].Command = []string{"sh", "/scripts/nope.sh"}
+		}, objs: []runtime.Object{scripts}, severity: SeverityProgressing, verdict: "no dependency recognised",
+			evidence: `command: script /scripts/nope.sh is not readable: ConfigMap "scripts" has no key for nope.sh`},
+		{name: "1 MB script", mutate: func(p *corev1.Pod) {
+			scriptVolume(p)
+			p.Spec.InitContainers[0].Command = []string{"sh", "/scripts/big.sh"}
+		}, objs: []runtime.Object{scripts}, severity: SeverityProgressing, verdict: "no dependency recognised",
+			evidence: "command: script /scripts/big.sh is too large to read (1024000 bytes; the limit is 262144)"},
+		{name: "k8s-wait-for job", mutate: func(p *corev1.Pod) {
+			p.Spec.InitContainers[0].Image, p.Spec.InitContainers[0].Command = "groundnuty/k8s-wait-for:v1.6", nil
+			p.Spec.InitContainers[0].Args = []string{"job", "migrate"}
+		}, severity: SeverityProgressing, verdict: `waits for job/migrate: it waits for job/migrate (complete), a Kubernetes object: not followed`},
+		{name: "unbalanced quotes", mutate: func(p *corev1.Pod) { withCommand(p, `until nc -z "db 5432; do sleep 1; done`) },
+			severity: SeverityProgressing, verdict: "no dependency recognised",
+			evidence: "command: unparsable command (sh -c): 1:13: reached EOF without closing quote"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := env
-			if tt.env != nil {
-				e = tt.env
+			p := webappPod("webapp-1", "postgres")
+			tt.mutate(p)
+			objs := append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), p}, tt.objs...)
+			rep, err := newDiagnoser(nil, objs...).Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			if err != nil {
+				t.Fatal(err)
 			}
-			var got []string
-			for _, d := range ParseDependencies(tt.argv, e) {
-				got = append(got, depString(d))
+			got := rep.Pods[0]
+			if got.Severity != tt.severity || !strings.Contains(got.Verdict, tt.verdict) {
+				t.Errorf("got %s %q\nwant %s ...%q", got.Severity, got.Verdict, tt.severity, tt.verdict)
 			}
-			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
-				t.Errorf("ParseDependencies(%q)\n got %q\nwant %q", tt.argv, got, tt.want)
+			if all := strings.Join(got.Evidence, "\n"); !strings.Contains(all, tt.evidence) {
+				t.Errorf("evidence lacks %q:\n%s", tt.evidence, all)
 			}
 		})
 	}
 }
 
-func TestTrimPattern(t *testing.T) {
-	tests := []struct {
-		script, want string
-	}{
-		{"${v%:*}", "a:b"}, {"${v%%:*}", "a"}, {"${v#*:}", "b:c"}, {"${v##*:}", "c"},
-		{"${v%x}", "a:b:c"}, {"${v#a}", ":b:c"}, {"${v/a/z}", "a:b:c"},
-	}
-	for _, tt := range tests {
-		deps := ParseDependencies(sh("nc -z "+tt.script+" 1"), Env{"v": {Value: "a:b:c", Resolved: true}})
-		if len(deps) != 1 || deps[0].Host != tt.want {
-			t.Errorf("%s on a:b:c = %+v, want host %q", tt.script, deps, tt.want)
+// TestManyInitContainers: a pod with 20 init containers gets a verdict on
+// the one that blocks it.
+func TestManyInitContainers(t *testing.T) {
+	p := webappPod("webapp-1", "postgres")
+	p.Spec.InitContainers, p.Status.InitContainerStatuses = nil, nil
+	for i := range 20 {
+		name := fmt.Sprintf("wait-%d", i)
+		p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: name, Image: "busybox",
+			Command: []string{"sh", "-c", fmt.Sprintf("until nc -z svc-%d 80; do sleep 1; done", i)}})
+		st := corev1.ContainerStatus{Name: name, State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed"}}}
+		if i >= 7 {
+			st.State = corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "PodInitializing"}}
 		}
+		if i == 7 {
+			st.State = corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(start)}}
+		}
+		p.Status.InitContainerStatuses = append(p.Status.InitContainerStatuses, st)
+	}
+	rep, err := newDiagnoser(map[string]string{"webapp-1": "Init:7/20"}, deployment("webapp", map[string]string{"app": "webapp"}), p).
+		Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Pods[0].Verdict; !strings.Contains(v, `wait-7 waits for svc-7:80, but Service "svc-7" does not exist`) {
+		t.Errorf("verdict %q", v)
 	}
 }
 
-func TestContainerArgv(t *testing.T) {
-	tests := []struct {
-		image         string
-		command, args []string
-		want          string
-	}{
-		{"ghcr.io/kubectl-initwait/shortener:v0.1.0", nil, []string{"wait-db", "--interval", "200ms"}, "/shortener wait-db --interval 200ms"},
-		{"ghcr.io/kubectl-initwait/shortener:v0.1.0", nil, nil, "/shortener"},
-		{"postgres:15", nil, []string{"sh", "-c", "pg_isready"}, "sh -c pg_isready"},
-		{"busybox", []string{"sh", "-c"}, []string{"nc db 1"}, "sh -c nc db 1"},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(ContainerArgv(tt.image, tt.command, tt.args), " "); got != tt.want {
-			t.Errorf("ContainerArgv(%q, %q, %q) = %q, want %q", tt.image, tt.command, tt.args, got, tt.want)
-		}
-	}
-}
-
-func TestExpandKubernetes(t *testing.T) {
-	env := Env{"A": {Value: "x", Resolved: true}, "S": {Source: "Secret"}}
-	tests := map[string]string{
-		"$(A)":         "x",
-		"$(A)$(A)":     "xx",
-		"$$(A)":        "$(A)",
-		"$(B)":         "$(B)",
-		"$(S)":         markUnresolved("S"),
-		"$A":           "$A",
-		"$(A":          "$(A",
-		"cost $":       "cost $",
-		"a$$b":         "a$b",
-		"$(A)-$(B)-$$": "x-$(B)-$",
-	}
-	for in, want := range tests {
-		if got := ExpandKubernetes(in, env); got != want {
-			t.Errorf("ExpandKubernetes(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func FuzzParseDependencies(f *testing.F) {
-	for _, s := range []string{
-		"until pg_isready -h postgres -p 5432; do echo waiting for database; sleep 2; done",
-		"nc -z $(DB_HOST) ${PORT:-80} && curl http://[::1]:x/",
-		"echo > /dev/tcp/a/b; timeout -s 9 3 sh -c 'sh -c \"nc a 1\"'",
-		"getent hosts; dig @; wget; curl --url; psql -d 'host=a port=b'",
-		"pg_isready -d postgresql://%zz@/x?host=/tmp",
-	} {
-		f.Add(s, "db")
-	}
-	f.Fuzz(func(t *testing.T, script, value string) {
-		env := Env{"DB_HOST": {Value: value, Resolved: true}, "S": {Source: "Secret"}}
-		for _, argv := range [][]string{sh(script), {"pg_isready", script}, {"nc", script, value}, {"timeout", script, "sh", "-c", script}} {
-			for _, d := range ParseDependencies(argv, env) {
-				if d.Host == "" {
-					t.Fatalf("empty host from %q", argv)
-				}
-				if d.Port < 0 || d.Port > 65535 {
-					t.Fatalf("port %d out of range from %q", d.Port, argv)
-				}
-				if strings.Contains(d.Host, unresolvedMark) && utf8.ValidString(d.Host) {
-					t.Fatalf("marker left in host %q from %q", d.Host, argv)
-				}
-			}
-		}
-	})
-}
+func sh(script string) []string { return []string{"sh", "-c", script} }

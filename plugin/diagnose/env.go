@@ -8,30 +8,15 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/waitfor"
 )
 
 // EnvVar is one environment variable of a container as diagnose resolved it.
-type EnvVar struct {
-	// Value is the variable's value when Resolved.
-	Value string
-	// Resolved is false when the value lives somewhere diagnose could not read.
-	Resolved bool
-	// Source says where the value comes from, e.g. `Secret "db" key "host"`; empty for a literal.
-	Source string
-	// Missing is true when an unresolved value's Secret, ConfigMap or key does
-	// not exist (the pod cannot start: a problem); false when it could not be
-	// read (RBAC, timeout), which proves nothing.
-	Missing bool
-	// Why says why an unresolved value could not be had, e.g. `Secret "db" does not exist`.
-	Why string
-}
-
-// podNamespaceVar is the pseudo variable (no real variable can be named so)
-// holding the pod's namespace, for `$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace)`.
-const podNamespaceVar = "\x00pod-namespace"
+type EnvVar = waitfor.Var
 
 // Env is a container's environment: name → variable. A name absent from Env is unset.
-type Env map[string]EnvVar
+type Env = waitfor.Env
 
 // RefReader reads the Secrets and ConfigMaps that env vars refer to.
 // Implementations return an error wrapping a NotFound/Forbidden API error.
@@ -44,7 +29,7 @@ type RefReader interface {
 // does: envFrom first, then env in order, with $(VAR) references expanded.
 // refs may be nil: then Secret and ConfigMap values stay unresolved.
 func ContainerEnv(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev1.Container) Env {
-	env := Env{podNamespaceVar: {Value: pod.Namespace, Resolved: true, Source: "the pod's namespace"}}
+	env := Env{}
 	for _, from := range c.EnvFrom {
 		switch {
 		case from.ConfigMapRef != nil:
@@ -69,7 +54,7 @@ func ContainerEnv(ctx context.Context, refs RefReader, pod *corev1.Pod, c *corev
 	}
 	for _, e := range c.Env {
 		if e.ValueFrom == nil {
-			env[e.Name] = EnvVar{Value: ExpandKubernetes(e.Value, env), Resolved: true}
+			env[e.Name] = EnvVar{Value: waitfor.ExpandKubernetes(e.Value, env), Resolved: true}
 			continue
 		}
 		env[e.Name] = valueFrom(ctx, refs, pod, c, e.ValueFrom)
@@ -163,50 +148,4 @@ func configMapData(ctx context.Context, refs RefReader, ns, name string) (map[st
 		return nil, errNoReader
 	}
 	return refs.ConfigMapData(ctx, ns, name)
-}
-
-// unresolvedMark stands, inside expanded text, for a variable that is declared
-// but whose value could not be read; it is inert to the shell parser.
-const unresolvedMark = "@@env:"
-
-func markUnresolved(name string) string { return unresolvedMark + name + "@@" }
-
-// ExpandKubernetes expands $(VAR) references in s as the kubelet does for
-// command, args and env values: $$ is a literal $, $(VAR) of a defined
-// variable is replaced, and any other reference is left as written. A declared
-// variable whose value could not be read is replaced by a marker that
-// Dependency resolution turns back into "$(VAR)" with its source.
-func ExpandKubernetes(s string, env Env) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		switch s[i+1] {
-		case '$':
-			b.WriteByte('$')
-			i++
-		case '(':
-			end := strings.IndexByte(s[i+2:], ')')
-			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
-			}
-			name := s[i+2 : i+2+end]
-			v, ok := env[name]
-			switch {
-			case ok && v.Resolved:
-				b.WriteString(v.Value)
-			case ok:
-				b.WriteString(markUnresolved(name))
-			default:
-				b.WriteString(s[i : i+3+end])
-			}
-			i += 2 + end
-		default:
-			b.WriteByte('$')
-		}
-	}
-	return b.String()
 }

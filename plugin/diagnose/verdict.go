@@ -119,16 +119,16 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *corev1.Pod, b blocker, now time.Time) *ContainerReport {
 	cr := d.containerReport(ctx, pod, b)
 	rep.Blocking = cr
-	env := ContainerEnv(ctx, d.refs, pod, b.spec)
-	for _, dep := range ParseDependencies(ContainerArgv(b.spec.Image, b.spec.Command, b.spec.Args), env) {
+	deps, notes := containerDependencies(ctx, d.refs, pod, b.spec)
+	for _, dep := range deps {
 		dep, note := hostFromLog(dep, cr)
-		dr := d.checkDependency(ctx, pod, dep)
+		dr := d.checkWait(ctx, pod, dep)
 		if note != "" {
 			dr.Evidence = append([]string{note}, dr.Evidence...)
 		}
 		rep.Dependencies = append(rep.Dependencies, dr)
 	}
-	rep.Evidence = append([]string{containerLine(b, cr, now)}, rep.Evidence...)
+	rep.Evidence = append(append([]string{containerLine(b, cr, now)}, rep.Evidence...), notes...)
 	for _, dr := range rep.Dependencies {
 		rep.Evidence = append(rep.Evidence, fmt.Sprintf("%s %s: %s", dr.Tool, dr.Address(), dr.Finding))
 		for _, e := range dr.Evidence {
