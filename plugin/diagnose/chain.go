@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
 
@@ -73,11 +72,11 @@ func (d *Diagnoser) parseServiceHost(ctx context.Context, host, ns string) (serv
 	case len(l) >= 3 && l[2] == "svc":
 		return serviceRef{name: l[0], namespace: l[1]}, true
 	case len(l) == 2:
-		_, err := d.Client.CoreV1().Namespaces().Get(ctx, l[1], metav1.GetOptions{})
+		err := d.reader.Namespace(ctx, l[1])
 		if err == nil || !apierrors.IsNotFound(err) {
 			return serviceRef{name: l[0], namespace: l[1]}, true
 		}
-		if _, err := d.Client.CoreV1().Services(ns).Get(ctx, l[1], metav1.GetOptions{}); err == nil {
+		if _, err := d.reader.Service(ctx, ns, l[1]); err == nil {
 			return serviceRef{hostname: l[0], name: l[1], namespace: ns}, true
 		}
 	}
@@ -85,11 +84,11 @@ func (d *Diagnoser) parseServiceHost(ctx context.Context, host, ns string) (serv
 }
 
 func (d *Diagnoser) serviceByIP(ctx context.Context, ns, ip string) (string, error) {
-	list, err := d.Client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
+	list, err := d.reader.Services(ctx, ns)
 	if err != nil {
 		return "", err
 	}
-	for _, s := range list.Items {
+	for _, s := range list {
 		for _, cip := range append([]string{s.Spec.ClusterIP}, s.Spec.ClusterIPs...) {
 			if cip == ip {
 				return s.Name, nil
@@ -101,7 +100,7 @@ func (d *Diagnoser) serviceByIP(ctx context.Context, ns, ip string) (string, err
 
 // followService checks the Service, its port, selector and EndpointSlices.
 func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref serviceRef) DependencyReport {
-	svc, err := d.Client.CoreV1().Services(ref.namespace).Get(ctx, ref.name, metav1.GetOptions{})
+	svc, err := d.reader.Service(ctx, ref.namespace, ref.name)
 	switch {
 	case apierrors.IsNotFound(err):
 		r.Next = append(r.Next, "kubectl get svc -n "+ref.namespace)
@@ -127,7 +126,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		r.Evidence = append(r.Evidence, fmt.Sprintf("Service %q has no selector: its endpoints are managed by hand", ref.name))
 	} else {
 		sel := labels.SelectorFromSet(svc.Spec.Selector).String()
-		selected, err = d.Pods.ListPods(ctx, ref.namespace, metav1.ListOptions{LabelSelector: sel})
+		selected, err = d.reader.PodsMatching(ctx, ref.namespace, sel)
 		if err != nil {
 			return r.unknown(fmt.Sprintf("cannot list the pods of Service %q: %s", ref.name, oneLine(err.Error())))
 		}
@@ -239,13 +238,11 @@ func portText(sp corev1.ServicePort, p int) string {
 // readyEndpoints lists the endpoints of ref's EndpointSlices that serve sp,
 // as "pod (ip)" strings, split by readiness.
 func (d *Diagnoser) readyEndpoints(ctx context.Context, ref serviceRef, sp corev1.ServicePort) (ready, notReady []string, err error) {
-	list, err := d.Client.DiscoveryV1().EndpointSlices(ref.namespace).List(ctx, metav1.ListOptions{
-		LabelSelector: discoveryv1.LabelServiceName + "=" + ref.name,
-	})
+	list, err := d.reader.EndpointSlices(ctx, ref.namespace, ref.name)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, slice := range list.Items {
+	for _, slice := range list {
 		if slice.Labels[discoveryv1.LabelServiceName] != ref.name || !slicePortMatches(slice, sp) {
 			continue
 		}
@@ -281,12 +278,12 @@ func slicePortMatches(slice discoveryv1.EndpointSlice, sp corev1.ServicePort) bo
 }
 
 func (d *Diagnoser) serviceNames(ctx context.Context, ns string) string {
-	list, err := d.Client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
-	if err != nil || len(list.Items) == 0 {
+	list, err := d.reader.Services(ctx, ns)
+	if err != nil || len(list) == 0 {
 		return ""
 	}
 	var names []string
-	for _, s := range list.Items {
+	for _, s := range list {
 		names = append(names, s.Name)
 	}
 	sort.Strings(names)

@@ -139,13 +139,13 @@ func (d *Diagnoser) containerReport(ctx context.Context, pod *corev1.Pod, b bloc
 	if !hasInstance {
 		return cr
 	}
-	cur, err := readLog(ctx, d.Client, pod.Namespace, pod.Name, b.spec.Name, false, d.tail())
+	cur, err := d.reader.Log(ctx, pod, b.spec.Name, false, d.tail())
 	if err != nil {
 		cr.LogError = oneLine(err.Error())
 	}
 	cr.Logs, cr.WaitingLines = cur.tail, cur.waitingLines
 	if st.RestartCount > 0 {
-		prev, err := readLog(ctx, d.Client, pod.Namespace, pod.Name, b.spec.Name, true, d.tail())
+		prev, err := d.reader.Log(ctx, pod, b.spec.Name, true, d.tail())
 		if err == nil && !logGone(prev.tail) {
 			cr.PreviousLogs = prev.tail
 			cr.WaitingLines += prev.waitingLines

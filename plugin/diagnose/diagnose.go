@@ -22,7 +22,8 @@ type Diagnoser struct {
 	// TailLines is how many log lines to keep per container instance: 0 means 5, negative none.
 	TailLines int
 
-	refs *clientRefs
+	// reader is what this run reads the cluster through (live or a snapshot).
+	reader Reader
 }
 
 // Diagnose reports on every pod of target in namespace. It returns an error
@@ -33,7 +34,7 @@ func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, target Targe
 	if d.Now != nil {
 		now = d.Now
 	}
-	d.refs = newClientRefs(d.Client)
+	d.reader = newLiveReader(d.Client, d.Pods)
 	opts, err := target.ListOptions(ctx, d.Client, namespace)
 	if err != nil {
 		return nil, err

@@ -29,9 +29,9 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		rep.Severity, rep.Verdict = SeverityOK, "Completed"
 		return rep
 	}
-	events := podEvents(ctx, d.Client, pod)
+	events := d.reader.PodEvents(ctx, pod)
 	warnings := warningEvents(events, now, 3)
-	refs := checkRefs(ctx, d.refs, pod)
+	refs := checkRefs(ctx, d.reader, pod)
 	for _, r := range refs {
 		rep.Evidence = append(rep.Evidence, r.text)
 	}
@@ -119,7 +119,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *corev1.Pod, b blocker, now time.Time) *ContainerReport {
 	cr := d.containerReport(ctx, pod, b)
 	rep.Blocking = cr
-	env := ContainerEnv(ctx, d.refs, pod, b.spec)
+	env := ContainerEnv(ctx, d.reader, pod, b.spec)
 	for _, dep := range ParseDependencies(ContainerArgv(b.spec.Image, b.spec.Command, b.spec.Args), env) {
 		dep, note := hostFromLog(dep, cr)
 		dr := d.checkDependency(ctx, pod, dep)
