@@ -30,15 +30,19 @@ func (d *Diagnoser) checkDependency(ctx context.Context, pod *corev1.Pod, dep De
 	case len(dep.Unresolved) > 0 && strings.Contains(dep.Host, "$"):
 		finding := fmt.Sprintf("its host %s could not be read: %s", dep.Host, strings.Join(dep.Unresolved, "; "))
 		if dep.missing {
-			return r.problem(finding)
+			cause := CauseMissingSecret
+			if strings.Contains(strings.Join(dep.Unresolved, " "), "ConfigMap") {
+				cause = CauseMissingConfig
+			}
+			return r.problem(cause, finding)
 		}
 		return r.unknown(finding + ": not followed")
 	case strings.ContainsAny(host, "$()`…"):
 		return r.unknown(fmt.Sprintf("host %s is only known when the container runs (a command substitution or variable): not followed", host))
 	case host == "local socket":
-		return r.problem(dep.Tool + " has no -h host: it probes the local Unix socket, and no database runs in this container")
+		return r.problem(CauseLocalhost, dep.Tool+" has no -h host: it probes the local Unix socket, and no database runs in this container")
 	case host == "localhost" || host == "127.0.0.1" || host == "::1":
-		return r.problem(fmt.Sprintf("it probes %s, which only a container of this pod can serve: did you mean the database Service's name?", dep.Address()))
+		return r.problem(CauseLocalhost, fmt.Sprintf("it probes %s, which only a container of this pod can serve: did you mean the database Service's name?", dep.Address()))
 	case dep.Port == 0 && dep.Kind != "dns":
 		r.Evidence = append(r.Evidence, "the port could not be read: "+strings.Join(dep.Unresolved, "; "))
 	}
@@ -109,7 +113,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		} else {
 			r.Evidence = append(r.Evidence, fmt.Sprintf("namespace %q has no Services", ref.namespace))
 		}
-		return r.problem(fmt.Sprintf("Service %q does not exist in namespace %q", ref.name, ref.namespace))
+		return r.problem(CauseMissingService, fmt.Sprintf("Service %q does not exist in namespace %q", ref.name, ref.namespace))
 	case err != nil:
 		return r.unknown(fmt.Sprintf("cannot read Service %q in namespace %q: %s", ref.name, ref.namespace, oneLine(err.Error())))
 	}
@@ -119,7 +123,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 	svcPort, ok := matchServicePort(svc, r.Port)
 	if !ok {
 		r.Next = append(r.Next, fmt.Sprintf("kubectl get svc %s -n %s -o yaml", ref.name, ref.namespace))
-		return r.problem(fmt.Sprintf("Service %q has no port %d (it has %s)", ref.name, r.Port, servicePorts(svc)))
+		return r.problem(CauseServicePort, fmt.Sprintf("Service %q has no port %d (it has %s)", ref.name, r.Port, servicePorts(svc)))
 	}
 	var selected []PodRow
 	if len(svc.Spec.Selector) == 0 {
@@ -132,7 +136,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		}
 		if len(selected) == 0 {
 			r.Next = append(r.Next, fmt.Sprintf("kubectl get pods -n %s --show-labels", ref.namespace))
-			return r.problem(fmt.Sprintf("Service %q selects %s, which matches no pods in namespace %q", ref.name, sel, ref.namespace))
+			return r.problem(CauseNoBackingPods, fmt.Sprintf("Service %q selects %s, which matches no pods in namespace %q", ref.name, sel, ref.namespace))
 		}
 		r.Evidence = append(r.Evidence, fmt.Sprintf("Service %q selects %s: %s", ref.name, sel, podList(selected)))
 	}
@@ -156,7 +160,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 	}
 	finding := fmt.Sprintf("Service %q has no ready endpoints on %s", ref.name, where)
 	if len(selected) == 0 {
-		return r.problem(finding)
+		return r.problem(CauseDependency, finding)
 	}
 	sev, why := SeverityProgressing, []string{}
 	for i, row := range selected {
@@ -173,12 +177,12 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		}
 	}
 	r.Finding = finding + ": " + strings.Join(why, "; ")
-	r.Severity = sev
+	r.Severity, r.Cause = sev, CauseDependency
 	return r
 }
 
-func (r DependencyReport) problem(finding string) DependencyReport {
-	r.Finding, r.Severity = finding, SeverityProblem
+func (r DependencyReport) problem(cause Cause, finding string) DependencyReport {
+	r.Finding, r.Severity, r.Cause = finding, SeverityProblem, cause
 	return r
 }
 

@@ -88,6 +88,10 @@ const maxLogBytes = 8 << 20
 type logSummary struct {
 	tail         []string
 	waitingLines int
+	signals      logSignals
+	// from names the pod the log was read from when it is another pod's of
+	// the same workload (a scan reads one log per workload and container).
+	from string
 }
 
 // readLog streams a container's log, counting "waiting for" lines and keeping the last tail lines.
@@ -112,6 +116,7 @@ func summarizeLog(r io.Reader, tail int) (logSummary, error) {
 		if strings.Contains(strings.ToLower(line), "waiting for") {
 			s.waitingLines++
 		}
+		s.signals.scan(line)
 		if tail > 0 {
 			s.tail = append(s.tail, line)
 			if len(s.tail) > tail {
