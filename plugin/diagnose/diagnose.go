@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 )
@@ -21,6 +22,12 @@ type Diagnoser struct {
 	Now func() time.Time
 	// TailLines is how many log lines to keep per container instance: 0 means 5, negative none.
 	TailLines int
+	// Metadata lists the metadata of Secrets and ConfigMaps for a Scan; when
+	// nil a scan does not check them.
+	Metadata metadata.Interface
+	// MaxLogs is how many container logs a Scan reads: 0 means
+	// DefaultScanLogs, negative none.
+	MaxLogs int
 
 	// reader is what this run reads the cluster through (live or a snapshot).
 	reader Reader
