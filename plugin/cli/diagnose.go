@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
@@ -34,23 +35,30 @@ type DiagnoseOptions struct {
 	TailLines int
 	// Timeout bounds the whole diagnosis.
 	Timeout time.Duration
+	// AllNamespaces scans every namespace (-A); with no target and no
+	// selector the namespace is scanned. Verbose adds each scanned pod's
+	// details; MaxLogs bounds the logs a scan reads.
+	AllNamespaces bool
+	Verbose       bool
+	MaxLogs       int
 
 	// Client, Pods and Now are set by Complete; tests may set them instead.
-	Client kubernetes.Interface
-	Pods   diagnose.PodLister
-	Now    func() time.Time
+	Client   kubernetes.Interface
+	Pods     diagnose.PodLister
+	Metadata metadata.Interface
+	Now      func() time.Time
 }
 
 // NewDiagnoseOptions returns DiagnoseOptions with the command's defaults.
 func NewDiagnoseOptions(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *DiagnoseOptions {
-	return &DiagnoseOptions{ConfigFlags: flags, IOStreams: streams, TailLines: 5, Timeout: time.Minute}
+	return &DiagnoseOptions{ConfigFlags: flags, IOStreams: streams, TailLines: 5, Timeout: time.Minute, MaxLogs: diagnose.DefaultScanLogs}
 }
 
 // NewDiagnoseCmd builds `kubectl initwait diagnose`.
 func NewDiagnoseCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewDiagnoseOptions(flags, streams)
 	cmd := &cobra.Command{
-		Use:   "diagnose [TYPE/]NAME | -l SELECTOR",
+		Use:   "diagnose [[TYPE/]NAME | -l SELECTOR | -A]",
 		Short: "Explain why pods are not Ready: the blocking container, what it waits for, where the chain breaks",
 		Long: `For each pod of the target that is not Ready, find the container that blocks it (the first
 init container that has not succeeded, a native sidecar that has not started, or an app container),
@@ -59,6 +67,12 @@ bash /dev/tcp, shortener wait-db ...), and follow that dependency through the cl
 selector, EndpointSlices on the probed port, backing pods. Missing Secrets, ConfigMaps and keys,
 image pull errors, crash loops and exit codes are named too. Each pod gets one verdict line, the
 evidence under it and the commands to run next.
+
+With no target, every pod of the namespace that is not Ready is diagnosed (-A: of every
+namespace), and the verdicts are grouped by cause (missing tool, missing Service, missing Secret,
+image pull, crash loop ...) with a count per group; -v adds each pod's evidence. A scan lists each
+kind once (pods, Services, EndpointSlices, events, the names of Secrets and ConfigMaps) and reads
+at most --max-logs container logs, one per workload and container.
 
 Exit status: 0 when every pod is Ready or progressing normally, 1 when a problem is found or the
 diagnosis cannot be made.`,
@@ -71,7 +85,11 @@ diagnosis cannot be made.`,
   kubectl initwait diagnose -l app.kubernetes.io/part-of=initwait-demo
 
   # The same content as JSON
-  kubectl initwait diagnose webapp -o json`,
+  kubectl initwait diagnose webapp -o json
+
+  # Every pod that is not Ready, in this namespace or in all, grouped by cause
+  kubectl initwait diagnose
+  kubectl initwait diagnose -A -v`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -83,6 +101,7 @@ diagnosis cannot be made.`,
 	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (text) or json")
 	f.IntVar(&o.TailLines, "tail", o.TailLines, "Log lines to show of the blocking container (current and previous instance)")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up after this long")
+	addScanFlags(f, o)
 	return cmd
 }
 
@@ -118,12 +137,18 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 	}
 	o.Client = client
 	o.Pods = diagnose.TablePodLister{Tables: tables}
+	if o.Metadata, err = metadata.NewForConfig(cfg); err != nil {
+		return err
+	}
 	return nil
 }
 
 // Validate checks the flags without contacting the cluster.
 func (o *DiagnoseOptions) Validate() error {
-	if _, err := diagnose.ParseTarget(o.Target, o.Selector); err != nil {
+	if err := o.validateScan(); err != nil {
+		return err
+	}
+	if _, err := diagnose.ParseTarget(o.Target, o.Selector); err != nil && !o.scanning() {
 		return err
 	}
 	switch o.Output {
@@ -163,6 +188,9 @@ var ErrProblemsFound = errors.New("problem found")
 // Run diagnoses the target and prints the report; it returns an error
 // (exit 1) when a pod has a problem or the diagnosis cannot be made.
 func (o *DiagnoseOptions) Run(ctx context.Context) error {
+	if o.scanning() {
+		return o.runScan(ctx)
+	}
 	target, err := diagnose.ParseTarget(o.Target, o.Selector)
 	if err != nil {
 		return err

@@ -126,7 +126,7 @@ func TestDiagnoseValidate(t *testing.T) {
 		tail                     int
 		want                     string
 	}{
-		{want: "give a TARGET"},
+		{}, // no target: the namespace is scanned
 		{target: "a", selector: "b=c", want: "not both"},
 		{target: "svc/x", want: `unknown target type "svc"`},
 		{target: "x", output: "yaml", want: `unknown output format "yaml"`},
