@@ -13,7 +13,6 @@ const (
 	CauseNoBackingPods   Cause = "service-selects-nothing"
 	CauseDependency      Cause = "dependency-not-ready"
 	CauseLocalhost       Cause = "probes-localhost"
-	CauseUnreadableHost  Cause = "unreadable-host"
 	CauseMissingSecret   Cause = "missing-secret"
 	CauseMissingConfig   Cause = "missing-configmap"
 	CauseImagePull       Cause = "image-pull"
@@ -39,7 +38,7 @@ var causeTitles = []struct {
 	{CauseMissingTool, "missing tool"}, {CauseBrokenProbe, "broken probe"},
 	{CauseMissingService, "missing Service"}, {CauseServicePort, "Service lacks the probed port"},
 	{CauseNoBackingPods, "Service selects no pods"}, {CauseDependency, "dependency not ready"},
-	{CauseLocalhost, "probes localhost"}, {CauseUnreadableHost, "host unreadable"},
+	{CauseLocalhost, "probes localhost"},
 	{CauseMissingSecret, "missing Secret"}, {CauseMissingConfig, "missing ConfigMap"},
 	{CauseImagePull, "image pull"}, {CauseCreateError, "container cannot be created"},
 	{CauseCrashLoop, "crash loop"}, {CauseFailed, "pod failed"}, {CauseUnschedulable, "not scheduled"},
