@@ -25,7 +25,7 @@ var errMetadataOnly = errors.New("the scan reads only the names of Secrets and C
 type errLogBudget int
 
 func (e errLogBudget) Error() string {
-	return fmt.Sprintf("not read: the scan reads at most %d logs (--max-logs)", int(e))
+	return fmt.Sprintf("the scan reads at most %d logs (--max-logs)", int(e))
 }
 
 // snapshot implements Reader for a scan: each kind is listed once per run

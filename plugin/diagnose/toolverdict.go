@@ -59,7 +59,7 @@ func toolProblem(b blocker, cr *ContainerReport, deps []DependencyReport) (toolF
 		}
 		why := "its log was not read"
 		if cr.LogError != "" {
-			why = "its log could not be read: " + cr.LogError
+			why += ": " + cr.LogError
 		} else if len(cr.Logs)+len(cr.PreviousLogs) > 0 {
 			why = "its log does not name the command"
 		}
