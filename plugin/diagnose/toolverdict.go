@@ -21,7 +21,8 @@ const shellNotFound = 127
 
 // toolProblem judges the blocking container from its state messages and the
 // signals of its logs (both instances). App containers that run are judged
-// only when they crash: their logs are their own business.
+// only when they crash (their logs are their own business), and never as a
+// broken probe: a probe is what an init container loops on.
 func toolProblem(b blocker, cr *ContainerReport, deps []DependencyReport) (toolFinding, bool) {
 	looping := b.typ != "app" || crashed(b.status)
 	image := cr.Image
@@ -68,7 +69,7 @@ func toolProblem(b blocker, cr *ContainerReport, deps []DependencyReport) (toolF
 				cr.Name, what, image, shellNotFound),
 			evidence: append([]string{why}, then...)}, true
 	}
-	if looping && (sig.attempts() >= 2 || sig.attempts() == 1 && crashed(b.status)) {
+	if b.typ != "app" && (sig.attempts() >= 2 || sig.attempts() == 1 && crashed(b.status)) {
 		waits := "what it waits for"
 		if len(deps) > 0 {
 			waits = addresses(deps)

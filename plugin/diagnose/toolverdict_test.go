@@ -100,6 +100,7 @@ func TestToolProblem(t *testing.T) {
 		// Not a tool problem.
 		{name: "one usage error, still running", typ: "init", status: running, logs: []string{ncRejects, ncUsage}},
 		{name: "app prints usage", typ: "app", status: running, logs: repeat(3, ncUsage)},
+		{name: "app crashes with usage", typ: "app", status: crashing, cr: ContainerReport{LastExitCode: exit(1)}, logs: repeat(2, ncRejects, ncUsage)},
 		{name: "app says not found but runs", typ: "app", status: running, logs: []string{busyboxNotFound}},
 		{name: "curl cannot resolve", typ: "init", status: running, logs: repeat(3, "curl: (6) Could not resolve host: mysql")},
 		{name: "application error", typ: "init", status: crashing, cr: ContainerReport{LastExitCode: exit(1)}, logs: []string{"ERROR: user: not found"}},
