@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -142,5 +143,30 @@ func TestLogSignalsMergeAcrossInstances(t *testing.T) {
 	a.merge(b)
 	if a.missing["curl"] != 2 || a.missing["mysqladmin"] != 1 || a.missingTool != "curl" || otherMissing(a) != "mysqladmin" {
 		t.Errorf("merged missing: %+v", a)
+	}
+}
+
+// TestDiagnoseStartErrorVerdictFirst: through Diagnose, a StartError is the
+// verdict and cause, its evidence right after the container line, the
+// dependency's finding after it.
+func TestDiagnoseStartErrorVerdictFirst(t *testing.T) {
+	p := webappPod("webapp-1", "postgres")
+	p.Spec.InitContainers[0].Command = []string{"/wait_for.sh", "postgres:5432"}
+	p.Status.InitContainerStatuses[0] = corev1.ContainerStatus{Name: "check-db-ready", RestartCount: 2, ContainerID: "containerd://3",
+		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}},
+		LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 128, Reason: "StartError",
+			Message: `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/wait_for.sh": stat /wait_for.sh: no such file or directory: unknown`}}}
+	d := newDiagnoser(nil, p)
+	rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "pod", Name: "webapp-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := rep.Pods[0]
+	if pr.Verdict != "check-db-ready: /wait_for.sh is not in image postgres:15, so this can never succeed" || pr.Cause != CauseMissingTool || rep.Problems != 1 {
+		t.Fatalf("verdict %q, cause %q, problems %d", pr.Verdict, pr.Cause, rep.Problems)
+	}
+	if len(pr.Evidence) < 2 || !strings.HasPrefix(pr.Evidence[0], `init container "check-db-ready" (1/1)`) ||
+		!strings.HasPrefix(pr.Evidence[1], "the container runtime cannot start it (StartError, exit code 128, 2 restarts)") {
+		t.Errorf("evidence order:\n%s", strings.Join(pr.Evidence, "\n"))
 	}
 }
