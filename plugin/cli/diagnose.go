@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -38,11 +39,18 @@ type DiagnoseOptions struct {
 	TailLines int
 	// Timeout bounds the whole diagnosis.
 	Timeout time.Duration
+	// AllNamespaces scans every namespace (-A); with no target and no
+	// selector the namespace is scanned. Verbose adds each scanned pod's
+	// details; MaxLogs bounds the logs a scan reads.
+	AllNamespaces bool
+	Verbose       bool
+	MaxLogs       int
 
 	// Client, Pods and Now are set by Complete; tests may set them instead.
-	Client kubernetes.Interface
-	Pods   diagnose.PodLister
-	Now    func() time.Time
+	Client   kubernetes.Interface
+	Pods     diagnose.PodLister
+	Metadata metadata.Interface
+	Now      func() time.Time
 
 	// Mapper resolves the target's TYPE: the flags' RESTMapper (cached
 	// discovery), set by Complete with the clients; tests may set it.
@@ -51,14 +59,14 @@ type DiagnoseOptions struct {
 
 // NewDiagnoseOptions returns DiagnoseOptions with the command's defaults.
 func NewDiagnoseOptions(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *DiagnoseOptions {
-	return &DiagnoseOptions{ConfigFlags: flags, IOStreams: streams, TailLines: 5, Timeout: time.Minute}
+	return &DiagnoseOptions{ConfigFlags: flags, IOStreams: streams, TailLines: 5, Timeout: time.Minute, MaxLogs: diagnose.DefaultScanLogs}
 }
 
 // NewDiagnoseCmd builds `kubectl initwait diagnose`.
 func NewDiagnoseCmd(flags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := NewDiagnoseOptions(flags, streams)
 	cmd := &cobra.Command{
-		Use:   "diagnose NAME | TYPE/NAME | TYPE NAME | -l SELECTOR",
+		Use:   "diagnose [NAME | TYPE/NAME | TYPE NAME | -l SELECTOR | -A]",
 		Short: "Explain why pods are not Ready: the blocking container, what it waits for, where the chain breaks",
 		Long: `For each pod of the target that is not Ready, find the container that blocks it (the first
 init container that has not succeeded, a native sidecar that has not started, or an app container),
@@ -72,6 +80,12 @@ The target is a Deployment by NAME, or TYPE/NAME or TYPE NAME with any spelling 
 kubectl accepts (deploy, deployment.apps, deployments.v1.apps, sts, rs, ds, job, po ...) for a
 Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SELECTOR.
 
+With no target, every pod of the namespace that is not Ready is diagnosed (-A: of every
+namespace), and the verdicts are grouped by cause (missing tool, missing Service, missing Secret,
+image pull, crash loop ...) with a count per group; -v adds each pod's evidence. A scan lists each
+kind once (pods, Services, EndpointSlices, events, the names of Secrets and ConfigMaps) and reads
+at most --max-logs container logs, one per workload and container.
+
 Exit status: 0 when every pod is Ready or progressing normally, 1 when a problem is found or the
 diagnosis cannot be made.`,
 		Example: `  # Why is the webapp Deployment not Ready?
@@ -84,7 +98,11 @@ diagnosis cannot be made.`,
   kubectl initwait diagnose -l app.kubernetes.io/part-of=initwait-demo
 
   # The same content as JSON
-  kubectl initwait diagnose webapp -o json`,
+  kubectl initwait diagnose webapp -o json
+
+  # Every pod that is not Ready, in this namespace or in all, grouped by cause
+  kubectl initwait diagnose
+  kubectl initwait diagnose -A -v`,
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -96,6 +114,7 @@ diagnosis cannot be made.`,
 	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (text) or json")
 	f.IntVar(&o.TailLines, "tail", o.TailLines, "Log lines to show of the blocking container (current and previous instance)")
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up after this long")
+	addScanFlags(f, o)
 	return cmd
 }
 
@@ -122,13 +141,23 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 		return err
 	}
 	o.Client, o.Pods = client, diagnose.TablePodLister{Tables: tables}
-	o.Mapper, err = o.ConfigFlags.ToRESTMapper()
+	if o.Mapper, err = o.ConfigFlags.ToRESTMapper(); err != nil {
+		return err
+	}
+	cfg, err := o.ConfigFlags.ToRESTConfig()
+	if err != nil {
+		return err
+	}
+	o.Metadata, err = metadata.NewForConfig(cfg)
 	return err
 }
 
 // Validate checks the flags without contacting the cluster.
 func (o *DiagnoseOptions) Validate() error {
-	if _, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector); err != nil {
+	if err := o.validateScan(); err != nil {
+		return err
+	}
+	if _, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector); err != nil && !o.scanning() {
 		return err
 	}
 	if err := checkOutput(o.Output); err != nil {
@@ -166,6 +195,9 @@ var ErrProblemsFound = errors.New("problem found")
 // Run diagnoses the target and prints the report; it returns an error
 // (exit 1) when a pod has a problem or the diagnosis cannot be made.
 func (o *DiagnoseOptions) Run(ctx context.Context) error {
+	if o.scanning() {
+		return o.runScan(ctx)
+	}
 	spec, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector)
 	if err != nil {
 		return err

@@ -126,7 +126,7 @@ func TestDiagnoseValidate(t *testing.T) {
 		tail                     int
 		want                     string
 	}{
-		{want: "give a target"},
+		{}, // no target: the namespace is scanned
 		{target: "a", selector: "b=c", want: "not both"},
 		{target: "deploy/", want: `invalid target "deploy/"`},
 		{target: "svc/x"}, // the TYPE is resolved by Run

@@ -57,7 +57,7 @@ func (d *Diagnoser) backingPodState(ctx context.Context, row PodRow, sp corev1.S
 	case st != nil && st.State.Waiting != nil && (imageErrors[st.State.Waiting.Reason] || configErrors[st.State.Waiting.Reason]):
 		b.severity = SeverityProblem
 		b.summary = fmt.Sprintf("%s: %s %s: %s", name, blk.describe(), st.State.Waiting.Reason, oneLine(st.State.Waiting.Message))
-		for _, r := range checkRefs(ctx, d.refs, pod) {
+		for _, r := range checkRefs(ctx, d.reader, pod) {
 			b.evidence = append(b.evidence, r.text)
 		}
 		b.next = []string{describe}
@@ -78,13 +78,13 @@ func (d *Diagnoser) backingPodState(ctx context.Context, row PodRow, sp corev1.S
 		b.next = []string{fmt.Sprintf("kubectl initwait diagnose pod/%s -n %s", pod.Name, pod.Namespace)}
 	case st == nil || st.State.Waiting != nil:
 		b.summary = fmt.Sprintf("%s: container %q is being created", name, blk.spec.Name)
-		if vol := volumeRefProblems(checkRefs(ctx, d.refs, pod)); len(vol) > 0 {
+		if vol := volumeRefProblems(checkRefs(ctx, d.reader, pod)); len(vol) > 0 {
 			b.severity = SeverityProblem
 			b.summary += ", but " + vol[0].text
 		}
 		b.next = []string{describe}
 	default:
-		nr := judgeNotReady(blk, podEvents(ctx, d.Client, pod), now)
+		nr := judgeNotReady(blk, d.reader.PodEvents(ctx, pod), now)
 		b.summary = fmt.Sprintf("%s: container %q is running for %s but not Ready yet", name, blk.spec.Name, nr.running.Round(time.Second))
 		if nr.unhealthy > 0 {
 			b.evidence = append(b.evidence, fmt.Sprintf("%s: %s", pod.Name, nr.eventText()))

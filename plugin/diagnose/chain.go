@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
 
@@ -31,15 +30,19 @@ func (d *Diagnoser) checkDependency(ctx context.Context, pod *corev1.Pod, dep De
 	case len(dep.Unresolved) > 0 && strings.Contains(dep.Host, "$"):
 		finding := fmt.Sprintf("its host %s could not be read: %s", dep.Host, strings.Join(dep.Unresolved, "; "))
 		if dep.missing {
-			return r.problem(finding)
+			cause := CauseMissingSecret
+			if strings.Contains(strings.Join(dep.Unresolved, " "), "ConfigMap") {
+				cause = CauseMissingConfig
+			}
+			return r.problem(cause, finding)
 		}
 		return r.unknown(finding + ": not followed")
 	case strings.ContainsAny(host, "$()`…"):
 		return r.unknown(fmt.Sprintf("host %s is only known when the container runs (a command substitution or variable): not followed", host))
 	case host == "local socket":
-		return r.problem(dep.Tool + " has no -h host: it probes the local Unix socket, and no database runs in this container")
+		return r.problem(CauseLocalhost, dep.Tool+" has no -h host: it probes the local Unix socket, and no database runs in this container")
 	case host == "localhost" || host == "127.0.0.1" || host == "::1":
-		return r.problem(fmt.Sprintf("it probes %s, which only a container of this pod can serve: did you mean the database Service's name?", dep.Address()))
+		return r.problem(CauseLocalhost, fmt.Sprintf("it probes %s, which only a container of this pod can serve: did you mean the database Service's name?", dep.Address()))
 	case dep.Port == 0 && dep.Kind != "dns":
 		r.Evidence = append(r.Evidence, "the port could not be read: "+strings.Join(dep.Unresolved, "; "))
 	}
@@ -73,11 +76,11 @@ func (d *Diagnoser) parseServiceHost(ctx context.Context, host, ns string) (serv
 	case len(l) >= 3 && l[2] == "svc":
 		return serviceRef{name: l[0], namespace: l[1]}, true
 	case len(l) == 2:
-		_, err := d.Client.CoreV1().Namespaces().Get(ctx, l[1], metav1.GetOptions{})
+		err := d.reader.Namespace(ctx, l[1])
 		if err == nil || !apierrors.IsNotFound(err) {
 			return serviceRef{name: l[0], namespace: l[1]}, true
 		}
-		if _, err := d.Client.CoreV1().Services(ns).Get(ctx, l[1], metav1.GetOptions{}); err == nil {
+		if _, err := d.reader.Service(ctx, ns, l[1]); err == nil {
 			return serviceRef{hostname: l[0], name: l[1], namespace: ns}, true
 		}
 	}
@@ -85,11 +88,11 @@ func (d *Diagnoser) parseServiceHost(ctx context.Context, host, ns string) (serv
 }
 
 func (d *Diagnoser) serviceByIP(ctx context.Context, ns, ip string) (string, error) {
-	list, err := d.Client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
+	list, err := d.reader.Services(ctx, ns)
 	if err != nil {
 		return "", err
 	}
-	for _, s := range list.Items {
+	for _, s := range list {
 		for _, cip := range append([]string{s.Spec.ClusterIP}, s.Spec.ClusterIPs...) {
 			if cip == ip {
 				return s.Name, nil
@@ -101,7 +104,7 @@ func (d *Diagnoser) serviceByIP(ctx context.Context, ns, ip string) (string, err
 
 // followService checks the Service, its port, selector and EndpointSlices.
 func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref serviceRef) DependencyReport {
-	svc, err := d.Client.CoreV1().Services(ref.namespace).Get(ctx, ref.name, metav1.GetOptions{})
+	svc, err := d.reader.Service(ctx, ref.namespace, ref.name)
 	switch {
 	case apierrors.IsNotFound(err):
 		r.Next = append(r.Next, "kubectl get svc -n "+ref.namespace)
@@ -110,7 +113,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		} else {
 			r.Evidence = append(r.Evidence, fmt.Sprintf("namespace %q has no Services", ref.namespace))
 		}
-		return r.problem(fmt.Sprintf("Service %q does not exist in namespace %q", ref.name, ref.namespace))
+		return r.problem(CauseMissingService, fmt.Sprintf("Service %q does not exist in namespace %q", ref.name, ref.namespace))
 	case err != nil:
 		return r.unknown(fmt.Sprintf("cannot read Service %q in namespace %q: %s", ref.name, ref.namespace, oneLine(err.Error())))
 	}
@@ -120,20 +123,20 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 	svcPort, ok := matchServicePort(svc, r.Port)
 	if !ok {
 		r.Next = append(r.Next, fmt.Sprintf("kubectl get svc %s -n %s -o yaml", ref.name, ref.namespace))
-		return r.problem(fmt.Sprintf("Service %q has no port %d (it has %s)", ref.name, r.Port, servicePorts(svc)))
+		return r.problem(CauseServicePort, fmt.Sprintf("Service %q has no port %d (it has %s)", ref.name, r.Port, servicePorts(svc)))
 	}
 	var selected []PodRow
 	if len(svc.Spec.Selector) == 0 {
 		r.Evidence = append(r.Evidence, fmt.Sprintf("Service %q has no selector: its endpoints are managed by hand", ref.name))
 	} else {
 		sel := labels.SelectorFromSet(svc.Spec.Selector).String()
-		selected, err = d.Pods.ListPods(ctx, ref.namespace, metav1.ListOptions{LabelSelector: sel})
+		selected, err = d.reader.PodsMatching(ctx, ref.namespace, sel)
 		if err != nil {
 			return r.unknown(fmt.Sprintf("cannot list the pods of Service %q: %s", ref.name, oneLine(err.Error())))
 		}
 		if len(selected) == 0 {
 			r.Next = append(r.Next, fmt.Sprintf("kubectl get pods -n %s --show-labels", ref.namespace))
-			return r.problem(fmt.Sprintf("Service %q selects %s, which matches no pods in namespace %q", ref.name, sel, ref.namespace))
+			return r.problem(CauseNoBackingPods, fmt.Sprintf("Service %q selects %s, which matches no pods in namespace %q", ref.name, sel, ref.namespace))
 		}
 		r.Evidence = append(r.Evidence, fmt.Sprintf("Service %q selects %s: %s", ref.name, sel, podList(selected)))
 	}
@@ -157,7 +160,7 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 	}
 	finding := fmt.Sprintf("Service %q has no ready endpoints on %s", ref.name, where)
 	if len(selected) == 0 {
-		return r.problem(finding)
+		return r.problem(CauseDependency, finding)
 	}
 	sev, why := SeverityProgressing, []string{}
 	for i, row := range selected {
@@ -174,12 +177,12 @@ func (d *Diagnoser) followService(ctx context.Context, r DependencyReport, ref s
 		}
 	}
 	r.Finding = finding + ": " + strings.Join(why, "; ")
-	r.Severity = sev
+	r.Severity, r.Cause = sev, CauseDependency
 	return r
 }
 
-func (r DependencyReport) problem(finding string) DependencyReport {
-	r.Finding, r.Severity = finding, SeverityProblem
+func (r DependencyReport) problem(cause Cause, finding string) DependencyReport {
+	r.Finding, r.Severity, r.Cause = finding, SeverityProblem, cause
 	return r
 }
 
@@ -239,13 +242,11 @@ func portText(sp corev1.ServicePort, p int) string {
 // readyEndpoints lists the endpoints of ref's EndpointSlices that serve sp,
 // as "pod (ip)" strings, split by readiness.
 func (d *Diagnoser) readyEndpoints(ctx context.Context, ref serviceRef, sp corev1.ServicePort) (ready, notReady []string, err error) {
-	list, err := d.Client.DiscoveryV1().EndpointSlices(ref.namespace).List(ctx, metav1.ListOptions{
-		LabelSelector: discoveryv1.LabelServiceName + "=" + ref.name,
-	})
+	list, err := d.reader.EndpointSlices(ctx, ref.namespace, ref.name)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, slice := range list.Items {
+	for _, slice := range list {
 		if slice.Labels[discoveryv1.LabelServiceName] != ref.name || !slicePortMatches(slice, sp) {
 			continue
 		}
@@ -281,12 +282,12 @@ func slicePortMatches(slice discoveryv1.EndpointSlice, sp corev1.ServicePort) bo
 }
 
 func (d *Diagnoser) serviceNames(ctx context.Context, ns string) string {
-	list, err := d.Client.CoreV1().Services(ns).List(ctx, metav1.ListOptions{})
-	if err != nil || len(list.Items) == 0 {
+	list, err := d.reader.Services(ctx, ns)
+	if err != nil || len(list) == 0 {
 		return ""
 	}
 	var names []string
-	for _, s := range list.Items {
+	for _, s := range list {
 		names = append(names, s.Name)
 	}
 	sort.Strings(names)

@@ -88,6 +88,10 @@ const maxLogBytes = 8 << 20
 type logSummary struct {
 	tail         []string
 	waitingLines int
+	signals      logSignals
+	// from names the pod the log was read from when it is another pod's of
+	// the same workload (a scan reads one log per workload and container).
+	from string
 }
 
 // readLog streams a container's log, counting "waiting for" lines and keeping the last tail lines.
@@ -112,6 +116,7 @@ func summarizeLog(r io.Reader, tail int) (logSummary, error) {
 		if strings.Contains(strings.ToLower(line), "waiting for") {
 			s.waitingLines++
 		}
+		s.signals.scan(line)
 		if tail > 0 {
 			s.tail = append(s.tail, line)
 			if len(s.tail) > tail {
@@ -122,18 +127,13 @@ func summarizeLog(r io.Reader, tail int) (logSummary, error) {
 	return s, sc.Err()
 }
 
-// podEvents returns the events about a pod, oldest first.
-func podEvents(ctx context.Context, client kubernetes.Interface, pod *corev1.Pod) []corev1.Event {
-	list, err := client.CoreV1().Events(pod.Namespace).List(ctx, metav1.ListOptions{
-		FieldSelector: "involvedObject.kind=Pod,involvedObject.name=" + pod.Name,
-	})
-	if err != nil {
-		return nil
-	}
+// eventsAbout returns the events of items about pod, oldest first.
+func eventsAbout(items []corev1.Event, pod *corev1.Pod) []corev1.Event {
 	var out []corev1.Event
-	for _, e := range list.Items {
+	for _, e := range items {
 		// Filter again: not every client honours field selectors.
-		if e.InvolvedObject.Name == pod.Name && (e.InvolvedObject.UID == "" || e.InvolvedObject.UID == pod.UID) {
+		if e.InvolvedObject.Kind == "Pod" && e.InvolvedObject.Name == pod.Name &&
+			(e.InvolvedObject.UID == "" || e.InvolvedObject.UID == pod.UID) {
 			out = append(out, e)
 		}
 	}

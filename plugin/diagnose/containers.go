@@ -133,22 +133,23 @@ func (d *Diagnoser) containerReport(ctx context.Context, pod *corev1.Pod, b bloc
 	}
 	if last != nil {
 		code := last.ExitCode
-		cr.LastExitCode, cr.LastReason = &code, last.Reason
+		cr.LastExitCode, cr.LastReason, cr.LastMessage = &code, last.Reason, oneLine(last.Message)
 	}
 	hasInstance := st.ContainerID != "" || st.State.Running != nil || st.State.Terminated != nil || last != nil
 	if !hasInstance {
 		return cr
 	}
-	cur, err := readLog(ctx, d.Client, pod.Namespace, pod.Name, b.spec.Name, false, d.tail())
+	cur, err := d.reader.Log(ctx, pod, b.spec.Name, false, d.tail())
 	if err != nil {
 		cr.LogError = oneLine(err.Error())
 	}
-	cr.Logs, cr.WaitingLines = cur.tail, cur.waitingLines
-	if st.RestartCount > 0 {
-		prev, err := readLog(ctx, d.Client, pod.Namespace, pod.Name, b.spec.Name, true, d.tail())
+	cr.Logs, cr.WaitingLines, cr.signals, cr.LogsFrom = cur.tail, cur.waitingLines, cur.signals, cur.from
+	if st.RestartCount > 0 && err == nil {
+		prev, err := d.reader.Log(ctx, pod, b.spec.Name, true, d.tail())
 		if err == nil && !logGone(prev.tail) {
 			cr.PreviousLogs = prev.tail
 			cr.WaitingLines += prev.waitingLines
+			cr.signals.merge(prev.signals)
 		}
 	}
 	return cr

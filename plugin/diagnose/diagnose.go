@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -26,8 +27,15 @@ type Diagnoser struct {
 	Now func() time.Time
 	// TailLines is how many log lines to keep per container instance: 0 means 5, negative none.
 	TailLines int
+	// Metadata lists the metadata of Secrets and ConfigMaps for a Scan; when
+	// nil a scan does not check them.
+	Metadata metadata.Interface
+	// MaxLogs is how many container logs a Scan reads: 0 means
+	// DefaultScanLogs, negative none.
+	MaxLogs int
 
-	refs *clientRefs
+	// reader is what this run reads the cluster through (live or a snapshot).
+	reader Reader
 }
 
 // Diagnose reports on every pod of target in namespace. It returns an error
@@ -38,7 +46,7 @@ func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec Target)
 	if d.Now != nil {
 		now = d.Now
 	}
-	d.refs = newClientRefs(d.Client)
+	d.reader = newLiveReader(d.Client, d.Pods)
 	t, err := target.Resolver{Client: d.Client, Mapper: d.Mapper}.Resolve(ctx, namespace, spec)
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func (d *Diagnoser) failedPod(ctx context.Context, rep PodReport, pod *corev1.Po
 	b, ok := failedContainer(pod)
 	if !ok {
 		rep.setSince(pod.CreationTimestamp.Time, now)
-		rep.Verdict = why
+		rep.Verdict, rep.Cause = why, CauseFailed
 		if pod.Status.Reason == "" && pod.Status.Message == "" {
 			rep.Verdict += ": " + falseConditions(pod)
 		}
@@ -41,8 +41,13 @@ func (d *Diagnoser) failedPod(ctx context.Context, rep PodReport, pod *corev1.Po
 	cr := d.blockingEvidence(ctx, &rep, pod, b, now)
 	rep.Evidence = append(rep.Evidence, warnings...)
 	rep.Verdict = fmt.Sprintf("%s exited %s; %s", b.label(), strings.TrimPrefix(exitText(cr, b.spec), "code "), why)
+	rep.Cause = dependencyCause(rep.Dependencies, CauseFailed)
 	if dr, ok := worstDependency(rep.Dependencies); ok && !dr.OK {
 		rep.Verdict += fmt.Sprintf("; it needs %s, but %s", dr.Address(), dr.Finding)
+	}
+	if tf, ok := toolProblem(b, cr, rep.Dependencies); ok {
+		rep.Cause, rep.Verdict = tf.cause, tf.verdict+"; "+why
+		rep.Evidence = append(append(rep.Evidence[:1:1], tf.evidence...), rep.Evidence[1:]...)
 	}
 	rep.Next = dedupe(append([]string{fmt.Sprintf("kubectl logs %s -n %s -c %s", pod.Name, pod.Namespace, cr.Name), describe},
 		dependencyNext(rep.Dependencies)...))

@@ -33,7 +33,9 @@ type Report struct {
 
 // PodReport is the verdict on one pod with its evidence.
 type PodReport struct {
-	Name string `json:"name"`
+	// Namespace is set in a scan's report.
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
 	// Status is the STATUS column kubectl prints (e.g. Init:0/1, CrashLoopBackOff).
 	Status   string   `json:"status"`
 	Ready    bool     `json:"ready"`
@@ -46,6 +48,9 @@ type PodReport struct {
 	ForSeconds int64 `json:"forSeconds,omitempty"`
 	// Verdict is the one-line answer, without the pod name and status.
 	Verdict string `json:"verdict"`
+	// Cause names the first thing to fix (missing-tool, missing-service, ...;
+	// see the README), by which a scan groups pods.
+	Cause Cause `json:"cause,omitempty"`
 	// Blocking is the container the pod waits on; nil for Ready or unscheduled pods.
 	Blocking *ContainerReport `json:"blocking,omitempty"`
 	// Dependencies are what the blocking container waits for, with the chain checked.
@@ -75,12 +80,19 @@ type ContainerReport struct {
 	// (current state if terminated, else the last termination).
 	LastExitCode *int32 `json:"lastExitCode,omitempty"`
 	LastReason   string `json:"lastReason,omitempty"`
+	// LastMessage is the last terminated instance's message (a StartError's runtime error).
+	LastMessage string `json:"lastMessage,omitempty"`
 	// Logs is the tail of the current instance's log; PreviousLogs of the
 	// previous instance when the container restarted.
 	Logs         []string `json:"logs,omitempty"`
 	PreviousLogs []string `json:"previousLogs,omitempty"`
 	// LogError says why logs could not be read, if so.
 	LogError string `json:"logError,omitempty"`
+	// LogsFrom names the pod whose logs these are when it is another pod of
+	// the same workload (a scan reads one log per workload and container).
+	LogsFrom string `json:"logsFrom,omitempty"`
+
+	signals logSignals // what the whole log (both instances) says of the command
 }
 
 // DependencyReport is one dependency and what the cluster says about it.
@@ -92,6 +104,8 @@ type DependencyReport struct {
 	Finding string `json:"finding"`
 	// Severity of the finding (progressing when the backing pods are starting).
 	Severity Severity `json:"severity"`
+	// Cause of a problem finding (missing-service, service-port, ...).
+	Cause Cause `json:"cause,omitempty"`
 	// Evidence are the facts found along the chain.
 	Evidence []string `json:"evidence,omitempty"`
 	// Next are suggested commands.

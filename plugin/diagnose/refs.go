@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -52,6 +53,8 @@ func checkRefs(ctx context.Context, refs RefReader, pod *corev1.Pod) []refProble
 		switch {
 		case apierrors.IsNotFound(err):
 			p.text = fmt.Sprintf("%s %q does not exist in namespace %q (needed by %s)", kind, name, pod.Namespace, user)
+		case errors.Is(err, errMetadataOnly):
+			return // it exists; its keys are not known
 		case err != nil:
 			p.unknown = true
 			p.text = fmt.Sprintf("cannot read %s %q (needed by %s), so it was not checked: %v", kind, name, user, oneLine(err.Error()))

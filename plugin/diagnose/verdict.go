@@ -17,7 +17,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	switch {
 	case pod.DeletionTimestamp != nil:
 		// Before Ready and Succeeded: a terminating pod counts as neither.
-		rep.Severity, rep.Verdict = SeverityProgressing, "being deleted"
+		rep.Severity, rep.Verdict, rep.Cause = SeverityProgressing, "being deleted", CauseTerminating
 		if p := pod.Status.Phase; p == corev1.PodSucceeded || p == corev1.PodFailed {
 			rep.Verdict += fmt.Sprintf(" (it ended %s)", p)
 		}
@@ -29,9 +29,9 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		rep.Severity, rep.Verdict = SeverityOK, "Completed"
 		return rep
 	}
-	events := podEvents(ctx, d.Client, pod)
+	events := d.reader.PodEvents(ctx, pod)
 	warnings := warningEvents(events, now, 3)
-	refs := checkRefs(ctx, d.refs, pod)
+	refs := checkRefs(ctx, d.reader, pod)
 	for _, r := range refs {
 		rep.Evidence = append(rep.Evidence, r.text)
 	}
@@ -45,6 +45,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 			rep.Severity = SeverityProblem
 		}
 		rep.Verdict = fmt.Sprintf("not scheduled (%s): %s", c.Reason, oneLine(c.Message))
+		rep.Cause = CauseUnschedulable
 		rep.Evidence = append(rep.Evidence, warnings...)
 		rep.Next = []string{describe, "kubectl get nodes"}
 		return rep
@@ -54,6 +55,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		rep.setSince(pod.CreationTimestamp.Time, now)
 		rep.Severity = SeverityProgressing
 		rep.Verdict = "all containers are ready, but the pod is not: " + falseConditions(pod)
+		rep.Cause = CauseConditions
 		rep.Evidence = append(rep.Evidence, warnings...)
 		rep.Next = []string{describe}
 		return rep
@@ -65,24 +67,32 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	depNext := dependencyNext(rep.Dependencies)
 	st := b.status
 	name := cr.Name
+	if tf, ok := toolProblem(b, cr, rep.Dependencies); ok {
+		rep.Severity, rep.Cause, rep.Verdict = SeverityProblem, tf.cause, tf.verdict
+		rep.Evidence = append(append(rep.Evidence[:1:1], tf.evidence...), rep.Evidence[1:]...)
+		rep.Next = dedupe(append([]string{logs, describe}, depNext...))
+		return rep
+	}
 	switch {
 	case st != nil && st.State.Waiting != nil && imageErrors[st.State.Waiting.Reason]:
 		rep.Severity = SeverityProblem
 		rep.Verdict = fmt.Sprintf("%s cannot pull image %q (%s)", name, cr.Image, cr.Reason)
+		rep.Cause = CauseImagePull
 		rep.Next = []string{describe}
 	case st != nil && st.State.Waiting != nil && configErrors[st.State.Waiting.Reason]:
 		rep.Severity = SeverityProblem
 		why := cr.Message
+		rep.Cause = CauseCreateError
 		if env := envRefProblems(refs); len(env) > 0 {
-			why = env[0].text
+			why, rep.Cause = env[0].text, refCause(env[0])
 		}
 		rep.Verdict = fmt.Sprintf("%s cannot be created (%s): %s", name, cr.Reason, why)
 		rep.Next = []string{describe, fmt.Sprintf("kubectl get secrets,configmaps -n %s", pod.Namespace)}
 	case st == nil || st.State.Waiting != nil && !crashed(st):
 		rep.Severity = SeverityProgressing
-		rep.Verdict = fmt.Sprintf("%s is being created", name)
+		rep.Verdict, rep.Cause = fmt.Sprintf("%s is being created", name), CauseStarting
 		if vol := volumeRefProblems(refs); len(vol) > 0 {
-			rep.Severity = SeverityProblem
+			rep.Severity, rep.Cause = SeverityProblem, refCause(vol[0])
 			rep.Verdict = fmt.Sprintf("%s cannot start: %s", name, vol[0].text)
 		} else if len(warnings) > 0 {
 			rep.Verdict += " (" + strings.SplitN(warnings[len(warnings)-1], ":", 2)[0] + ")"
@@ -91,13 +101,14 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	case crashed(st):
 		rep.Severity = SeverityProblem
 		rep.Verdict = fmt.Sprintf("%s exits with %s and is restarted with back-off (%d restarts)", name, exitText(cr, b.spec), cr.Restarts)
+		rep.Cause = dependencyCause(rep.Dependencies, CauseCrashLoop)
 		if dr, ok := worstDependency(rep.Dependencies); ok && !dr.OK {
 			rep.Verdict += fmt.Sprintf("; it needs %s, but %s", dr.Address(), dr.Finding)
 		}
 		rep.Next = append([]string{logs + " --previous"}, depNext...)
 	case b.typ == "app" || b.typ == "sidecar" && st.Started != nil && *st.Started:
 		nr := judgeNotReady(b, events, now)
-		rep.Severity = nr.severity
+		rep.Severity, rep.Cause = nr.severity, CauseNotReady
 		rep.Verdict = fmt.Sprintf("%s is running but not Ready", name)
 		if nr.severity == SeverityProblem {
 			rep.Verdict = fmt.Sprintf("%s has been running for %s but is not Ready: %s", name, nr.running.Round(time.Second), nr.why())
@@ -107,6 +118,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 		rep.Next = append([]string{describe, logs}, depNext...)
 	default:
 		rep.Severity, rep.Verdict = waitVerdict(name, rep.Dependencies, now.Sub(b.since))
+		rep.Cause = waitCause(rep.Dependencies)
 		rep.Next = append([]string{logs}, depNext...)
 	}
 	rep.Next = dedupe(rep.Next)
@@ -119,7 +131,7 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *corev1.Pod, b blocker, now time.Time) *ContainerReport {
 	cr := d.containerReport(ctx, pod, b)
 	rep.Blocking = cr
-	deps, notes := containerDependencies(ctx, d.refs, pod, b.spec)
+	deps, notes := containerDependencies(ctx, d.reader, pod, b.spec)
 	for _, dep := range deps {
 		dep, note := hostFromLog(dep, cr)
 		dr := d.checkWait(ctx, pod, dep)
@@ -136,58 +148,6 @@ func (d *Diagnoser) blockingEvidence(ctx context.Context, rep *PodReport, pod *c
 		}
 	}
 	return cr
-}
-
-// waitVerdict words an init container that is running its wait loop.
-func waitVerdict(name string, deps []DependencyReport, running time.Duration) (Severity, string) {
-	if len(deps) == 0 {
-		return SeverityProgressing, fmt.Sprintf("%s has been running for %s; no dependency recognised in its command: see its logs",
-			name, running.Round(time.Second))
-	}
-	dr, _ := worstDependency(deps)
-	switch {
-	case dr.Severity == SeverityProblem:
-		return SeverityProblem, fmt.Sprintf("%s waits for %s, but %s", name, dr.Address(), dr.Finding)
-	case !dr.OK:
-		return SeverityProgressing, fmt.Sprintf("%s waits for %s: %s", name, dr.Address(), dr.Finding)
-	}
-	return SeverityProgressing, fmt.Sprintf("%s waits for %s, which is ready now (%s): its next attempt should pass",
-		name, addresses(deps), dr.Finding)
-}
-
-// worstDependency picks the dependency to name in the verdict: the first
-// problem, else the first not OK, else the first.
-func worstDependency(deps []DependencyReport) (DependencyReport, bool) {
-	if len(deps) == 0 {
-		return DependencyReport{}, false
-	}
-	for _, dr := range deps {
-		if dr.Severity == SeverityProblem {
-			return dr, true
-		}
-	}
-	for _, dr := range deps {
-		if !dr.OK {
-			return dr, true
-		}
-	}
-	return deps[0], true
-}
-
-func addresses(deps []DependencyReport) string {
-	var a []string
-	for _, dr := range deps {
-		a = append(a, dr.Address())
-	}
-	return strings.Join(a, ", ")
-}
-
-func dependencyNext(deps []DependencyReport) []string {
-	var next []string
-	for _, dr := range deps {
-		next = append(next, dr.Next...)
-	}
-	return next
 }
 
 // containerLine is the first evidence line: the blocking container's state.

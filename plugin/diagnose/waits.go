@@ -19,7 +19,7 @@ func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
 	case strings.ContainsAny(dep.Path, "$…"):
 		return r.unknown(fmt.Sprintf("the path %s is only known when the container runs: not followed", dep.Path))
 	case v == nil:
-		return r.problem(fmt.Sprintf("%s is on the container's own filesystem, not on a volume: no other container can create it", dep.Path))
+		return r.problem(CauseWaitingFile, fmt.Sprintf("%s is on the container's own filesystem, not on a volume: no other container can create it", dep.Path))
 	}
 	on := fmt.Sprintf("%s is on %s volume %q", dep.Path, v.Kind, v.Name)
 	if v.Source != "" {
@@ -43,11 +43,11 @@ func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
 	case len(now) > 0:
 		return r.unknown(fmt.Sprintf("%s, which %s can write", on, strings.Join(now, " and ")))
 	case len(other) == 1:
-		return r.problem(fmt.Sprintf("%s; only %s mounts it writable, and it does not run while %q waits", on, other[0], dep.container))
+		return r.problem(CauseWaitingFile, fmt.Sprintf("%s; only %s mounts it writable, and it does not run while %q waits", on, other[0], dep.container))
 	case len(other) > 1:
-		return r.problem(fmt.Sprintf("%s; only %s mount it writable, and none runs while %q waits", on, strings.Join(other, " and "), dep.container))
+		return r.problem(CauseWaitingFile, fmt.Sprintf("%s; only %s mount it writable, and none runs while %q waits", on, strings.Join(other, " and "), dep.container))
 	}
-	return r.problem(on + ", which no other container of the pod mounts writable: nothing can create it")
+	return r.problem(CauseWaitingFile, on + ", which no other container of the pod mounts writable: nothing can create it")
 }
 
 // volumeWriters lists the containers other than waiting that mount volume
