@@ -47,7 +47,7 @@ func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
 	case len(other) > 1:
 		return r.problem(CauseWaitingFile, fmt.Sprintf("%s; only %s mount it writable, and none runs while %q waits", on, strings.Join(other, " and "), dep.container))
 	}
-	return r.problem(CauseWaitingFile, on + ", which no other container of the pod mounts writable: nothing can create it")
+	return r.problem(CauseWaitingFile, on+", which no other container of the pod mounts writable: nothing can create it")
 }
 
 // volumeWriters lists the containers other than waiting that mount volume

@@ -97,7 +97,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		{"dockerize", "wait: dockerize is not in image " + image + ", so this can never succeed",
 			[]string{`its log says "sh: dockerize: not found"`, `it exits with code 127, the shell's "command not found"`}},
 		{"entrypoint", "wait: /wait_for.sh is not in image " + image + ", so this can never succeed",
-			[]string{"the container runtime cannot start it (StartError", `exec: "/wait_for.sh"`}},
+			[]string{"the container runtime cannot start it (", "exit code 128", `exec: "/wait_for.sh"`}},
 		{"nc-z", "wait: the probe command is broken in this image (nc: invalid option -- 'z'), so the loop cannot end even when mysql:3306 is up",
 			[]string{"its log shows the probe's usage error", "the image's nc is BusyBox's", `once that is fixed, it would probe mysql:3306, but Service "mysql" does not exist`}},
 	}
