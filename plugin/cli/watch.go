@@ -227,16 +227,16 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 // outcome is the exit of a finished watch: with --until never the watch
 // ends without error however it ends (Ctrl-C, or --timeout as a bounded
 // watch); with --until ready it is an error unless the target got Ready.
-func (o *WatchOptions) outcome(ctx, runCtx context.Context, target source.Target, res stream.Result) error {
+func (o *WatchOptions) outcome(ctx, runCtx context.Context, tgt target.Target, res stream.Result) error {
 	switch {
 	case res.Failed != "":
 		return errors.New(res.Failed)
 	case res.Ready || stream.Until(o.Until) != stream.UntilReady:
 		return nil
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil:
-		return fmt.Errorf("timed out after %s waiting for %s: %s", o.Timeout, target.Description, res.NotReady())
+		return fmt.Errorf("timed out after %s waiting for %s: %s", o.Timeout, tgt.Description, res.NotReady())
 	case ctx.Err() != nil:
-		return fmt.Errorf("interrupted before %s was ready: %s", target.Description, res.NotReady())
+		return fmt.Errorf("interrupted before %s was ready: %s", tgt.Description, res.NotReady())
 	}
 	return nil
 }

@@ -9,8 +9,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
-	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -19,7 +19,7 @@ func TestWatchOutcome(t *testing.T) {
 	defer cancel()
 	live := context.Background()
 	allReady := stream.Result{Pods: map[string]timeline.StatusInfo{"a-ready": {Status: "Running", PodReady: true}}}
-	target := source.Target{Description: "pod/a-ready"}
+	tgt := target.Target{Description: "pod/a-ready"}
 	tests := []struct {
 		name, until string
 		res         stream.Result
@@ -34,7 +34,7 @@ func TestWatchOutcome(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := NewWatchOptions(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
 			o.Until, o.Timeout = tt.until, 2*time.Second
-			err := o.outcome(live, expired, target, tt.res)
+			err := o.outcome(live, expired, tgt, tt.res)
 			if tt.err == "" {
 				if err != nil {
 					t.Fatalf("error = %v", err)

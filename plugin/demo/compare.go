@@ -11,6 +11,7 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -97,12 +98,12 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 			return c.Stack.Apply(ctx, database, stack.ApplyOptions{}, report)
 		})
 	}
-	target := source.Target{Namespace: ns, LabelSelector: stack.LabelPartOf + "=" + stack.PartOf,
+	tgt := target.Target{Namespace: ns, LabelSelector: stack.LabelPartOf + "=" + stack.PartOf,
 		Description: "the compared variants"}
 	var run stream.Result
 	var watchErr error
 	err = watchWhile(runCtx, func(ctx context.Context) error {
-		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: target, Until: stream.UntilReady, Now: cfg.Now,
+		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Now: cfg.Now,
 			Logs: source.LogSelection{All: true}}, collector)
 		return watchErr
 	}, applyDB)

@@ -9,7 +9,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -71,12 +70,12 @@ func Up(ctx context.Context, c Clients, cfg UpConfig) error {
 	}
 	var watch func(context.Context) error
 	if cfg.Watches() { // resolved before anything is applied, so that its errors change nothing
-		target, err := target.Resolver{Client: c.Stream.Kube}.Resolve(ctx, ns, target.Spec{Selector: stack.WebappPodSelector})
+		tgt, err := target.Resolver{Client: c.Stream.Kube}.Resolve(ctx, ns, target.Spec{Selector: stack.WebappPodSelector})
 		if err != nil {
 			return err
 		}
 		watch = func(ctx context.Context) error {
-			return followReady(ctx, c.Stream, target, cfg.Timeout, cfg.Now, cfg.Timeline)
+			return followReady(ctx, c.Stream, tgt, cfg.Timeout, cfg.Now, cfg.Timeline)
 		}
 	}
 	if r, err := c.Stack.EnsureNamespace(ctx, ns, cfg.DryRun); err != nil {
@@ -135,21 +134,21 @@ func runUpAgain(err error) error {
 
 // followReady streams target's timeline into tl until it is Ready, prints
 // the summary, and says why it is not Ready when it is not.
-func followReady(ctx context.Context, c stream.Clients, target source.Target, timeout time.Duration, now func() time.Time, tl Timeline) error {
+func followReady(ctx context.Context, c stream.Clients, tgt target.Target, timeout time.Duration, now func() time.Time, tl Timeline) error {
 	runCtx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := stream.Run(runCtx, c, stream.Config{Target: target, Until: stream.UntilReady, Now: now}, tl)
+	res, err := stream.Run(runCtx, c, stream.Config{Target: tgt, Until: stream.UntilReady, Now: now}, tl)
 	if err != nil {
 		return err
 	}
 	if err := tl.Summary(now(), res.Summary); err != nil {
 		return err
 	}
-	return readyOutcome(ctx, runCtx, timeout, target.Description, res)
+	return readyOutcome(ctx, runCtx, timeout, tgt.Description, res)
 }
 
 // readyOutcome is the end of a run until Ready: nil when it got Ready, else

@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 func TestDiagnoseChain(t *testing.T) {
@@ -101,7 +103,7 @@ func TestDiagnoseChain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiagnoser(tt.status, tt.objs...)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}

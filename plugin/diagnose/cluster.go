@@ -10,12 +10,9 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 )
-
-func apiNotFound(err error) bool { return apierrors.IsNotFound(err) }
 
 // clientRefs reads Secrets and ConfigMaps through a clientset, once each.
 type clientRefs struct {

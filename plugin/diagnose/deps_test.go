@@ -10,6 +10,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // contains tells whether list holds s.
@@ -105,7 +107,7 @@ func TestWaits(t *testing.T) {
 			p := webappPod("webapp-1", "postgres")
 			tt.mutate(p)
 			objs := append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), p}, tt.objs...)
-			rep, err := newDiagnoser(nil, objs...).Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := newDiagnoser(nil, objs...).Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +141,7 @@ func TestManyInitContainers(t *testing.T) {
 		p.Status.InitContainerStatuses = append(p.Status.InitContainerStatuses, st)
 	}
 	rep, err := newDiagnoser(map[string]string{"webapp-1": "Init:7/20"}, deployment("webapp", map[string]string{"app": "webapp"}), p).
-		Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+		Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 	if err != nil {
 		t.Fatal(err)
 	}

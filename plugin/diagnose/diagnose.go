@@ -41,7 +41,7 @@ type Diagnoser struct {
 // Diagnose reports on every pod of target in namespace. It returns an error
 // only when it cannot diagnose (unknown target, no pods, API errors); a
 // report with Problems > 0 is a successful diagnosis of a broken workload.
-func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec Target) (*Report, error) {
+func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec target.Spec) (*Report, error) {
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now

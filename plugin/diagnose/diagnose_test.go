@@ -17,6 +17,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 func TestDiagnoseContainers(t *testing.T) {
@@ -148,7 +149,7 @@ func TestDiagnoseContainers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			objs := append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), tt.pod}, tt.objs...)
-			rep, err := newDiagnoser(nil, objs...).Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := newDiagnoser(nil, objs...).Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +169,7 @@ func TestDiagnoseContainers(t *testing.T) {
 
 func TestDiagnoseBadInput(t *testing.T) {
 	d := newDiagnoser(nil, deployment("webapp", map[string]string{"app": "webapp"}))
-	for target, want := range map[Target]string{
+	for target, want := range map[target.Spec]string{
 		{Kind: "deployment", Name: "nope"}:   `deployment "nope" not found in namespace "demo"`,
 		{Kind: "pod", Name: "nope"}:          `pod "nope" not found in namespace "demo"`,
 		{Kind: "deployment", Name: "webapp"}: `no pods match deployment/webapp (selector app=webapp) in namespace "demo"`,
@@ -183,7 +184,7 @@ func TestDiagnoseBadInput(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	d := newDiagnoser(map[string]string{"webapp-1": "Init:0/1"}, deployment("webapp", map[string]string{"app": "webapp"}), webappPod("webapp-1", "postgres"))
-	rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+	rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +247,7 @@ func TestDiagnoseForbidden(t *testing.T) {
 		d.Client.(*fake.Clientset).PrependReactor(tt.verb, tt.resource, func(action k8stesting.Action) (bool, runtime.Object, error) {
 			return true, nil, apierr.RBACForbidden("jane", tt.verb, schema.GroupResource{Group: tt.group, Resource: tt.resource}, "", ns)
 		})
-		_, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+		_, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s %s refused: error = %v, want %q", tt.verb, tt.resource, err, tt.want)
 		}

@@ -9,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // TestFailedPod: a Failed pod (a Job's pod with restartPolicy Never) names
@@ -57,7 +59,7 @@ func TestFailedPod(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiagnoser(map[string]string{"failjob-4tg67": "Init:Error"}, tt.pod)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "pod", Name: "failjob-4tg67"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "pod", Name: "failjob-4tg67"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +105,7 @@ func TestDeletedPodCounts(t *testing.T) {
 			p.DeletionTimestamp, p.Finalizers = &deleted, []string{"test/keep"}
 			p.Status.Phase, p.Status.Conditions[1].Status = tt.phase, tt.ready
 			d := newDiagnoser(map[string]string{"webapp-1": "Completed"}, deployment("webapp", map[string]string{"app": "webapp"}), p)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // unhealthy is a readiness probe failure event on a container of pod, seen count times.
@@ -62,7 +64,7 @@ func TestRunningNotReady(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiagnoser(nil, append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), tt.pod}, tt.objs...)...)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +111,7 @@ func TestBackingNotReady(t *testing.T) {
 				objs = append(objs, unhealthy("postgres-0", "postgres", tt.events, false))
 			}
 			d := newDiagnoser(map[string]string{"postgres-0": "Running"}, objs...)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}

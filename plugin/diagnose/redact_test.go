@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -38,7 +40,7 @@ func TestNoPasswordInOutput(t *testing.T) {
 		p := withCommand(webappPod("webapp-1", ""), script)
 		p.Spec.InitContainers[0].Env = append(p.Spec.InitContainers[0].Env, envVar("API_URL", "http://user:s3cret@api:8080/ready"))
 		d := newDiagnoser(nil, []runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), p}...)
-		rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+		rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 		if err != nil {
 			t.Fatal(err)
 		}

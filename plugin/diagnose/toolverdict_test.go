@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // Log lines as the shells and tools print them (checked with Debian's
@@ -157,7 +159,7 @@ func TestDiagnoseStartErrorVerdictFirst(t *testing.T) {
 		LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 128, Reason: "StartError",
 			Message: `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/wait_for.sh": stat /wait_for.sh: no such file or directory: unknown`}}}
 	d := newDiagnoser(nil, p)
-	rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "pod", Name: "webapp-1"})
+	rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "pod", Name: "webapp-1"})
 	if err != nil {
 		t.Fatal(err)
 	}

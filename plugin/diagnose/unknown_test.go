@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // refuse makes every get of resource fail with err.
@@ -99,7 +101,7 @@ func TestUnreadableIsNotAProblem(t *testing.T) {
 			if tt.readErr != nil {
 				refuse(d, "secrets", tt.readErr)
 			}
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +182,7 @@ func TestComputedHosts(t *testing.T) {
 			p := webappPod("webapp-1", "")
 			p.Spec.InitContainers[0].Command = tt.argv
 			d := newDiagnoser(nil, append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), p}, tt.objs...)...)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "deployment", Name: "webapp"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "deployment", Name: "webapp"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,6 +18,7 @@ import (
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -33,7 +34,7 @@ type Events struct {
 	// OnListed, if set, is called once per followed object, after the
 	// events listed when its watch started have been emitted (or the list
 	// has failed for good).
-	OnListed func(ObjectRef)
+	OnListed func(target.ObjectRef)
 
 	mu       sync.Mutex
 	counter  timeline.EventCounter
@@ -45,7 +46,7 @@ type Events struct {
 // Follow starts watching ref's events unless they are (or were) watched
 // already, and reports whether it did. It does nothing once ctx has ended
 // or Wait has been called.
-func (e *Events) Follow(ctx context.Context, ref ObjectRef) bool {
+func (e *Events) Follow(ctx context.Context, ref target.ObjectRef) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.watching == nil {
@@ -100,7 +101,7 @@ func (e *Events) Wait() {
 	e.wg.Wait()
 }
 
-func (e *Events) run(ctx context.Context, ref ObjectRef) {
+func (e *Events) run(ctx context.Context, ref target.ObjectRef) {
 	sel := fields.OneTermEqualSelector("involvedObject.uid", string(ref.UID)).String()
 	api := e.Client.CoreV1().Events(e.Namespace)
 	delay := e.RetryDelay
@@ -176,7 +177,7 @@ func (e *Events) observe(ev *corev1.Event, backfill bool) {
 	e.Emit(entry)
 }
 
-func (e *Events) notice(ref ObjectRef, msg string) {
+func (e *Events) notice(ref target.ObjectRef, msg string) {
 	e.Emit(timeline.Entry{Time: time.Now(), Kind: timeline.KindNotice, Namespace: e.Namespace, Notice: ref.String() + ": " + msg})
 }
 

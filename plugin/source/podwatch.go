@@ -16,6 +16,7 @@ import (
 	watchtools "k8s.io/client-go/tools/watch"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // PodWatch follows the pod Table of a target: one list, then a watch that
@@ -24,7 +25,7 @@ import (
 // lists again and reports only what changed meanwhile.
 type PodWatch struct {
 	Tables PodTables
-	Target Target
+	Target target.Target
 	// OnRow is called for every added or changed row, and with deleted=true
 	// for a pod that is gone. Calls come from one goroutine.
 	OnRow func(row PodRow, deleted bool)

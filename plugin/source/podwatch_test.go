@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // fakeTables serves scripted lists and hands out fake watchers.
@@ -76,7 +78,7 @@ func TestPodWatchRelistsAfterGone(t *testing.T) {
 		deleted      bool
 	}
 	got := make(chan seen, 20)
-	pw := &PodWatch{Tables: ft, Target: Target{Namespace: "ns", LabelSelector: "app=x"}, RetryDelay: time.Millisecond,
+	pw := &PodWatch{Tables: ft, Target: target.Target{Namespace: "ns", LabelSelector: "app=x"}, RetryDelay: time.Millisecond,
 		OnRow: func(r PodRow, deleted bool) { got <- seen{r.Pod.Name, r.Status, deleted} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)

@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // WorkloadState is what the target's owner object says about its rollout,
@@ -35,7 +37,7 @@ type WorkloadState struct {
 // the informer resumes by itself. No polling.
 type WorkloadWatch struct {
 	Client kubernetes.Interface
-	Target Target
+	Target target.Target
 	// OnChange receives the state after every change of the object.
 	OnChange func(WorkloadState)
 }

@@ -19,6 +19,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -92,7 +93,7 @@ func TestWorkloadWatch(t *testing.T) {
 	kube := fake.NewClientset(d)
 	opened := watchOpened(kube, "deployments")
 	states := make(chan WorkloadState, 10)
-	ww := &WorkloadWatch{Client: kube, Target: Target{Namespace: "ns", Kind: "Deployment", Name: "web", Description: "deployment/web"},
+	ww := &WorkloadWatch{Client: kube, Target: target.Target{Namespace: "ns", Kind: "Deployment", Name: "web", Description: "deployment/web"},
 		OnChange: func(s WorkloadState) { states <- s }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -125,10 +126,10 @@ func TestEventsForgetAndWait(t *testing.T) {
 	e := &Events{Client: fake.NewClientset(), Namespace: "ns", Emit: func(timeline.Entry) {}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if !e.Follow(ctx, ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
+	if !e.Follow(ctx, target.ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
 		t.Fatal("Follow did not start")
 	}
-	if e.Follow(ctx, ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
+	if e.Follow(ctx, target.ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
 		t.Fatal("Follow started a second watch of the same object")
 	}
 	e.Forget("a", 10*time.Millisecond)
@@ -142,7 +143,7 @@ func TestEventsForgetAndWait(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the forgotten watch did not stop")
 	}
-	if e.Follow(ctx, ObjectRef{Kind: "Pod", Name: "b", UID: "b"}) {
+	if e.Follow(ctx, target.ObjectRef{Kind: "Pod", Name: "b", UID: "b"}) {
 		t.Fatal("Follow started a watch after Wait")
 	}
 }
@@ -169,7 +170,7 @@ func (f *errTables) Watch(ctx context.Context, o metav1.ListOptions) (watch.Inte
 func TestPodWatchReportsTheConnection(t *testing.T) {
 	ft := &errTables{fakeTables: fakeTables{watchers: make(chan *watch.FakeWatcher, 10), lists: [][]PodRow{{row("a", "pod-a", "Running")}}}, fails: 2}
 	conn := make(chan bool, 10)
-	pw := &PodWatch{Tables: ft, Target: Target{Namespace: "ns"}, OnRow: func(PodRow, bool) {},
+	pw := &PodWatch{Tables: ft, Target: target.Target{Namespace: "ns"}, OnRow: func(PodRow, bool) {},
 		OnConnection: func(ok bool) { conn <- ok }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -216,15 +217,6 @@ func TestStatusOfTotalRestarts(t *testing.T) {
 	s := StatusOf(PodRow{Pod: p, Status: "Running", Ready: "1/1", Restarts: "1 (5s ago)"}, false, t0)
 	if s.Restarts != 1 || s.TotalRestarts != 4 {
 		t.Fatalf("restarts = %d, total = %d", s.Restarts, s.TotalRestarts)
-	}
-}
-
-func TestTargetSubject(t *testing.T) {
-	if got := (Target{LabelSelector: "app=crash", Description: "pods matching app=crash"}).Subject(); got != "app=crash" {
-		t.Errorf("selector subject = %q", got)
-	}
-	if got := (Target{LabelSelector: "app=web", Description: "deployment/web", Kind: "Deployment", Name: "web"}).Subject(); got != "deployment/web" {
-		t.Errorf("deployment subject = %q", got)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -133,7 +134,7 @@ func finished(t *testing.T, done <-chan Result) Result {
 // the list, only when the second pod gets Ready.
 func TestReadyOnlyAfterTheWholeList(t *testing.T) {
 	tables := newListTables(named("a", "Running", true), named("b", "Init:0/1", false))
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=web", Description: "pods matching app=web"}, Until: UntilReady}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "pods matching app=web"}, Until: UntilReady}
 	done := start(t, fake.NewClientset(), tables, noLogs{}, cfg, &recorder{})
 	watching(t, tables, done)
 	notDone(t, done, "with pod b not Ready")
@@ -160,7 +161,7 @@ func TestStatefulSetWaitsForItsReplicas(t *testing.T) {
 	kube := fake.NewClientset(statefulSet(1))
 	opened := watchOpened(kube, "statefulsets")
 	tables := newListTables(named("s-0", "Running", true))
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=s", Description: "statefulset/s",
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=s", Description: "statefulset/s",
 		Kind: "StatefulSet", Name: "s"}, Until: UntilReady}
 	done := start(t, kube, tables, noLogs{}, cfg, &recorder{})
 	watching(t, tables, done)
@@ -189,12 +190,12 @@ func job(cond batchv1.JobConditionType, reason string) *batchv1.Job {
 // A Job is done when it is Complete (its pod is Completed, never Ready), and
 // stops the run with a reason when it has Failed.
 func TestJobTarget(t *testing.T) {
-	target := source.Target{Namespace: "ns", LabelSelector: "job-name=j", Description: "job/j", Kind: "Job", Name: "j"}
+	tgt := target.Target{Namespace: "ns", LabelSelector: "job-name=j", Description: "job/j", Kind: "Job", Name: "j"}
 	t.Run("complete", func(t *testing.T) {
 		kube := fake.NewClientset(job("", ""))
 		opened := watchOpened(kube, "jobs")
 		tables := newListTables(named("j-x", "Completed", false))
-		done := start(t, kube, tables, noLogs{}, Config{Target: target, Until: UntilReady}, &recorder{})
+		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady}, &recorder{})
 		watching(t, tables, done)
 		notDone(t, done, "before the Job was complete")
 		<-opened
@@ -208,7 +209,7 @@ func TestJobTarget(t *testing.T) {
 	t.Run("failed", func(t *testing.T) {
 		kube := fake.NewClientset(job(batchv1.JobFailed, "BackoffLimitExceeded"))
 		tables := newListTables(named("j-x", "Error", false))
-		done := start(t, kube, tables, noLogs{}, Config{Target: target, Until: UntilReady}, &recorder{})
+		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady}, &recorder{})
 		res := finished(t, done)
 		if res.Ready || res.Failed != "job/j failed: BackoffLimitExceeded: details" || res.NotReady() != res.Failed {
 			t.Fatalf("result = %+v", res)
@@ -241,7 +242,7 @@ func TestReadyDrainsTheLogs(t *testing.T) {
 	p.Pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "app", ContainerID: "containerd://1",
 		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
 	rec := &recorder{}
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
 		Until: UntilReady, Logs: source.LogSelection{All: true}}
 	res := finished(t, start(t, fake.NewClientset(), newListTables(p), drainLogs{}, cfg, rec))
 	if !res.Ready {

@@ -6,7 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -48,7 +48,7 @@ func (s *startup) hold(e timeline.Entry) bool {
 }
 
 // expect notes an event list that belongs to the start-up history.
-func (s *startup) expect(ref source.ObjectRef) {
+func (s *startup) expect(ref target.ObjectRef) {
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
 	if s.holding && ref.UID != "" {
@@ -57,7 +57,7 @@ func (s *startup) expect(ref source.ObjectRef) {
 }
 
 // listed notes that ref's initial event list has been emitted.
-func (s *startup) listed(ref source.ObjectRef) {
+func (s *startup) listed(ref target.ObjectRef) {
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
 	delete(s.pending, ref.UID)

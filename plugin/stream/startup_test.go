@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -28,7 +28,7 @@ func TestStartupHistoryIsSortedByTime(t *testing.T) {
 	kube := fake.NewClientset(podEvent("e2", "Started", 2*time.Minute), podEvent("e1", "Scheduled", 5*time.Minute))
 	tables := newListTables(named("a", "Init:0/1", false))
 	rec := &recorder{}
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
 		Until: UntilNever, Now: func() time.Time { return now0 }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -62,7 +62,7 @@ func TestStartupHistoryIsSortedByTime(t *testing.T) {
 func TestNoPodsNotice(t *testing.T) {
 	tables := newListTables()
 	rec := &recorder{}
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=crash", Description: "pods matching app=crash"}}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=crash", Description: "pods matching app=crash"}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -37,7 +38,7 @@ type Clients struct {
 
 // Config says what to follow and when to stop.
 type Config struct {
-	Target source.Target
+	Target target.Target
 	Logs   source.LogSelection
 	Until  Until
 	// Now is the clock (default time.Now).
@@ -191,7 +192,7 @@ func (r *runner) emitLocked(e timeline.Entry) {
 
 // follow starts watching ref's events, counting its initial list as part
 // of the start-up history.
-func (r *runner) follow(ctx context.Context, ref source.ObjectRef) {
+func (r *runner) follow(ctx context.Context, ref target.ObjectRef) {
 	r.startup.expect(ref)
 	if !r.events.Follow(ctx, ref) {
 		r.startup.listed(ref)
@@ -223,7 +224,7 @@ func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted b
 		r.events.Forget(p.UID, r.cfg.EventLinger)
 		return
 	}
-	r.follow(ctx, source.ObjectRef{Kind: "Pod", Name: p.Name, UID: p.UID})
+	r.follow(ctx, target.ObjectRef{Kind: "Pod", Name: p.Name, UID: p.UID})
 	r.followOwners(ctx, p.OwnerReferences)
 }
 
@@ -241,7 +242,7 @@ func (r *runner) followOwners(ctx context.Context, refs []metav1.OwnerReference)
 		if seen {
 			continue
 		}
-		r.follow(ctx, source.ObjectRef{Kind: o.Kind, Name: o.Name, UID: o.UID})
+		r.follow(ctx, target.ObjectRef{Kind: o.Kind, Name: o.Name, UID: o.UID})
 		if o.Kind == "ReplicaSet" && ctx.Err() == nil {
 			r.wg.Add(1)
 			go func() { // best effort: needs get on replicasets

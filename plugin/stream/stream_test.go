@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -61,7 +62,7 @@ func TestRunUntilReady(t *testing.T) {
 		got = append(got, e)
 		return nil
 	})
-	cfg := Config{Target: source.Target{Namespace: "ns", LabelSelector: "app=web", Description: "deployment/web"}, Until: UntilReady}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "deployment/web"}, Until: UntilReady}
 	done := make(chan Result)
 	go func() {
 		res, err := Run(context.Background(), Clients{Kube: fake.NewClientset(), Tables: tables, Logs: noLogs{}}, cfg, sink)

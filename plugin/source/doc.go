@@ -3,11 +3,3 @@
 // follower per container instance, and the event watches of the pods and
 // their owners. What a target is, and how it is resolved, is plugin/target's.
 package source
-
-import "github.com/kubectl-initwait/kubectl-initwait/plugin/target"
-
-// Target is what the timeline follows, as plugin/target resolves it.
-type Target = target.Target
-
-// ObjectRef names an object whose events belong on the timeline.
-type ObjectRef = target.ObjectRef
