@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -46,11 +47,11 @@ type DiagnoseOptions struct {
 	Verbose       bool
 	MaxLogs       int
 
-	// Client, Pods and Now are set by Complete; tests may set them instead.
+	// Client, Pods and Clock are set by Complete; tests may set them instead.
 	Client   kubernetes.Interface
 	Pods     diagnose.PodLister
 	Metadata metadata.Interface
-	Now      func() time.Time
+	Clock    clock.PassiveClock
 
 	// Mapper resolves the target's TYPE: the flags' RESTMapper (cached
 	// discovery), set by Complete with the clients; tests may set it.
@@ -123,8 +124,8 @@ func (o *DiagnoseOptions) Complete(args []string) error {
 	if err := setTargetArgs(args, &o.Target, &o.TargetName); err != nil {
 		return err
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
 	}
 	if o.Namespace == "" {
 		ns, err := namespaceOf(o.ConfigFlags)
@@ -212,7 +213,7 @@ func (o *DiagnoseOptions) Run(ctx context.Context) error {
 	timedOut := func() bool {
 		return errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil
 	}
-	d := &diagnose.Diagnoser{Client: o.Client, Mapper: o.Mapper, Pods: o.Pods, Now: o.Now, TailLines: o.TailLines}
+	d := &diagnose.Diagnoser{Client: o.Client, Mapper: o.Mapper, Pods: o.Pods, Clock: o.Clock, TailLines: o.TailLines}
 	if o.TailLines == 0 {
 		d.TailLines = -1
 	}

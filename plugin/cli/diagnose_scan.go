@@ -44,7 +44,7 @@ func (o *DiagnoseOptions) runScan(ctx context.Context) error {
 		defer cancel()
 	}
 	timedOut := func() bool { return errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil }
-	d := &diagnose.Diagnoser{Client: o.Client, Pods: o.Pods, Metadata: o.Metadata, Now: o.Now, TailLines: o.TailLines, MaxLogs: o.MaxLogs}
+	d := &diagnose.Diagnoser{Client: o.Client, Pods: o.Pods, Metadata: o.Metadata, Clock: o.Clock, TailLines: o.TailLines, MaxLogs: o.MaxLogs}
 	if o.TailLines == 0 {
 		d.TailLines = -1
 	}

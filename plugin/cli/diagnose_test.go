@@ -16,6 +16,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/diagnose"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target/targettest"
@@ -65,7 +66,7 @@ func newTestDiagnoseOptions(objs ...runtime.Object) (*DiagnoseOptions, *strings.
 	o := NewDiagnoseOptions(genericclioptions.NewConfigFlags(false), streams)
 	client := fake.NewClientset(objs...)
 	o.Client, o.Mapper, o.Pods, o.Namespace = client, targettest.Mapper(), phasePods{client}, "demo"
-	o.Now = func() time.Time { return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC) }
+	o.Clock = clocktesting.NewFakePassiveClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
 	sb := &strings.Builder{}
 	o.Out = sb
 	_ = out

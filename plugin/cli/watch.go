@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
@@ -50,9 +51,9 @@ type WatchOptions struct {
 	// NoSummary leaves out the summary printed at the end.
 	NoSummary bool
 
-	// Clients and Now are set by Complete; tests may set them instead.
+	// Clients and Clock are set by Complete; tests may set them instead.
 	Clients stream.Clients
-	Now     func() time.Time
+	Clock   clock.WithDelayedExecution
 	Getenv  func(string) string
 
 	// Mapper resolves the target's TYPE: the flags' RESTMapper (cached
@@ -116,8 +117,8 @@ func (o *WatchOptions) Complete(args []string) error {
 	if err := setTargetArgs(args, &o.Target, &o.TargetName); err != nil {
 		return err
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
 	}
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
@@ -189,8 +190,8 @@ func newSink(output, colorMode string, out io.Writer, getenv func(string) string
 
 // Run streams the timeline until ctx ends, Until is met or Timeout passes.
 func (o *WatchOptions) Run(ctx context.Context) error {
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
 	}
 	spec, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector)
 	if err != nil {
@@ -210,14 +211,14 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Now: o.Now,
+	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Clock: o.Clock,
 		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
 	res, err := stream.Run(runCtx, o.Clients, cfg, sink)
 	if err != nil {
 		return err
 	}
 	if !o.NoSummary {
-		if err := sink.Summary(o.Now(), res.Summary); err != nil {
+		if err := sink.Summary(o.Clock.Now(), res.Summary); err != nil {
 			return err
 		}
 	}

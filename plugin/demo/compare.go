@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"k8s.io/utils/clock"
+
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/compare"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
@@ -31,7 +33,9 @@ type CompareConfig struct {
 	Timeout time.Duration
 	// Keep leaves what was deployed in place.
 	Keep bool
-	Now  func() time.Time
+	// Clock stamps the database's apply and times the timeline (default
+	// the wall clock).
+	Clock clock.WithDelayedExecution
 	// Timeline receives the timeline of every pod, app logs included.
 	Timeline timeline.Sink
 	// Report receives the report, as JSON when JSON is set; Progress the
@@ -56,8 +60,8 @@ type CompareResult struct {
 // it writes the partial report and returns an error saying what was not
 // Ready.
 func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResult, err error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.RealClock{}
 	}
 	ns := cfg.Stack.Namespace
 	r := cfg.Stack
@@ -94,7 +98,7 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	applyDB := func(ctx context.Context, skip <-chan struct{}) error {
 		fmt.Fprintf(cfg.Progress, "database: applying in %s\n", cfg.DBDelay)
 		return applyAfter(ctx, skip, cfg.DBDelay, func(ctx context.Context) error {
-			appliedAt = cfg.Now()
+			appliedAt = cfg.Clock.Now()
 			return c.Stack.Apply(ctx, database, stack.ApplyOptions{}, report)
 		})
 	}
@@ -103,7 +107,7 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	var run stream.Result
 	var watchErr error
 	err = watchWhile(runCtx, func(ctx context.Context) error {
-		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Now: cfg.Now,
+		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: cfg.Clock,
 			Logs: source.LogSelection{All: true}}, collector)
 		return watchErr
 	}, applyDB)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
@@ -37,7 +38,8 @@ type UpConfig struct {
 	NoWatch bool
 	// Timeout bounds the timeline (0: no limit).
 	Timeout time.Duration
-	Now     func() time.Time
+	// Clock times the timeline (default the wall clock).
+	Clock clock.WithDelayedExecution
 	// Timeline receives the timeline and its summary when Up streams it.
 	Timeline Timeline
 	// Progress receives the apply lines; Warnings the warnings.
@@ -60,8 +62,8 @@ func (c UpConfig) Objects() ([]*unstructured.Unstructured, error) {
 // DBLater) and, unless it does not watch, streams the webapp pods'
 // timeline until they are all Ready, Timeout passes or ctx ends.
 func Up(ctx context.Context, c Clients, cfg UpConfig) error {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.RealClock{}
 	}
 	ns := cfg.Stack.Namespace
 	objs, err := cfg.Objects()
@@ -75,7 +77,7 @@ func Up(ctx context.Context, c Clients, cfg UpConfig) error {
 			return err
 		}
 		watch = func(ctx context.Context) error {
-			return followReady(ctx, c.Stream, tgt, cfg.Timeout, cfg.Now, cfg.Timeline)
+			return followReady(ctx, c.Stream, tgt, cfg.Timeout, cfg.Clock, cfg.Timeline)
 		}
 	}
 	if r, err := c.Stack.EnsureNamespace(ctx, ns, cfg.DryRun); err != nil {
@@ -134,18 +136,18 @@ func runUpAgain(err error) error {
 
 // followReady streams target's timeline into tl until it is Ready, prints
 // the summary, and says why it is not Ready when it is not.
-func followReady(ctx context.Context, c stream.Clients, tgt target.Target, timeout time.Duration, now func() time.Time, tl Timeline) error {
+func followReady(ctx context.Context, c stream.Clients, tgt target.Target, timeout time.Duration, clk clock.WithDelayedExecution, tl Timeline) error {
 	runCtx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := stream.Run(runCtx, c, stream.Config{Target: tgt, Until: stream.UntilReady, Now: now}, tl)
+	res, err := stream.Run(runCtx, c, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: clk}, tl)
 	if err != nil {
 		return err
 	}
-	if err := tl.Summary(now(), res.Summary); err != nil {
+	if err := tl.Summary(clk.Now(), res.Summary); err != nil {
 		return err
 	}
 	return readyOutcome(ctx, runCtx, timeout, tgt.Description, res)

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -23,8 +24,8 @@ type Diagnoser struct {
 	Mapper meta.RESTMapper
 	// Pods lists pods with kubectl's STATUS; TablePodLister in production.
 	Pods PodLister
-	// Now is the clock ("for 4m12s"); time.Now when nil.
-	Now func() time.Time
+	// Clock is the clock ("for 4m12s"); the wall clock when nil.
+	Clock clock.PassiveClock
 	// TailLines is how many log lines to keep per container instance: 0 means 5, negative none.
 	TailLines int
 	// Metadata lists the metadata of Secrets and ConfigMaps for a Scan; when
@@ -42,10 +43,7 @@ type Diagnoser struct {
 // only when it cannot diagnose (unknown target, no pods, API errors); a
 // report with Problems > 0 is a successful diagnosis of a broken workload.
 func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec target.Spec) (*Report, error) {
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
+	now := d.now
 	d.reader = newLiveReader(d.Client, d.Pods)
 	t, err := target.Resolver{Client: d.Client, Mapper: d.Mapper}.Resolve(ctx, namespace, spec)
 	if err != nil {
@@ -76,8 +74,8 @@ func (d *Diagnoser) Diagnose(ctx context.Context, namespace string, spec target.
 }
 
 func (d *Diagnoser) now() time.Time {
-	if d.Now != nil {
-		return d.Now()
+	if d.Clock != nil {
+		return d.Clock.Now()
 	}
 	return time.Now()
 }

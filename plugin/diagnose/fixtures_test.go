@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target/targettest"
 )
@@ -59,7 +60,7 @@ func (f fakePods) ListPods(ctx context.Context, namespace string, opts metav1.Li
 func newDiagnoser(status map[string]string, objs ...runtime.Object) *Diagnoser {
 	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 	client := fake.NewClientset(objs...)
-	return &Diagnoser{Client: client, Mapper: targettest.Mapper(), Pods: fakePods{client: client, status: status}, Now: func() time.Time { return t0 }}
+	return &Diagnoser{Client: client, Mapper: targettest.Mapper(), Pods: fakePods{client: client, status: status}, Clock: clocktesting.NewFakePassiveClock(t0)}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	metadatafake "k8s.io/client-go/metadata/fake"
 	k8stesting "k8s.io/client-go/testing"
+	clocktesting "k8s.io/utils/clock/testing"
 )
 
 // scanWorld is a cluster of n namespaces; in each: a pod waiting for a
@@ -70,7 +70,7 @@ func newScanner(t *testing.T, objs []runtime.Object, maxLogs int) (*Diagnoser, *
 	meta := metadatafake.NewSimpleMetadataClient(scheme, metas...)
 	status := map[string]string{"lonely": "Init:0/1", "exit127": "Init:CrashLoopBackOff"}
 	d := &Diagnoser{Client: client, Pods: fakePods{client: client, status: status}, Metadata: meta, MaxLogs: maxLogs,
-		Now: func() time.Time { return t0 }}
+		Clock: clocktesting.NewFakePassiveClock(t0)}
 	return d, client, meta
 }
 

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -31,6 +32,9 @@ type Events struct {
 	Emit      func(timeline.Entry)
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
+	// Clock stamps notices and times the pauses and Forget's linger
+	// (default the wall clock).
+	Clock clock.WithDelayedExecution
 	// OnListed, if set, is called once per followed object, after the
 	// events listed when its watch started have been emitted (or the list
 	// has failed for good).
@@ -77,7 +81,7 @@ func (e *Events) Forget(uid types.UID, linger time.Duration) {
 		return
 	}
 	e.watching[uid] = nil
-	time.AfterFunc(linger, cancel)
+	e.clock().AfterFunc(linger, cancel)
 }
 
 // Watching is the number of watches not yet forgotten.
@@ -121,7 +125,7 @@ func (e *Events) run(ctx context.Context, ref target.ObjectRef) {
 				e.notice(ref, apierr.Explain(err, "list", "events", "", e.Namespace, "").Error()+"; events are left out")
 				return
 			}
-			sleep(ctx, delay)
+			sleep(ctx, e.Clock, delay)
 			continue
 		}
 		items := list.Items
@@ -140,7 +144,7 @@ func (e *Events) run(ctx context.Context, ref target.ObjectRef) {
 		}}
 		rw, err := watchtools.NewRetryWatcherWithContext(ctx, list.ResourceVersion, lw)
 		if err != nil {
-			sleep(ctx, delay)
+			sleep(ctx, e.Clock, delay)
 			continue
 		}
 		for ev := range rw.ResultChan() {
@@ -178,7 +182,7 @@ func (e *Events) observe(ev *corev1.Event, backfill bool) {
 }
 
 func (e *Events) notice(ref target.ObjectRef, msg string) {
-	e.Emit(timeline.Entry{Time: time.Now(), Kind: timeline.KindNotice, Namespace: e.Namespace, Notice: ref.String() + ": " + msg})
+	e.Emit(timeline.Entry{Time: e.clock().Now(), Kind: timeline.KindNotice, Namespace: e.Namespace, Notice: ref.String() + ": " + msg})
 }
 
 // eventTime is the newest time an event carries.
@@ -199,9 +203,10 @@ func eventTime(ev *corev1.Event) time.Time {
 	return t
 }
 
-func sleep(ctx context.Context, d time.Duration) {
+// sleep waits d on clk, or until ctx ends.
+func sleep(ctx context.Context, clk clock.Clock, d time.Duration) {
 	select {
 	case <-ctx.Done():
-	case <-time.After(d):
+	case <-wallIfNil(clk).After(d):
 	}
 }

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
@@ -63,6 +64,9 @@ type Logs struct {
 	Namespace string
 	// RetryDelay is the pause before re-opening a stream that broke (default 1s).
 	RetryDelay time.Duration
+	// Clock stamps notices and lines without a timestamp, and times the
+	// pauses and Drain's bound (default the wall clock).
+	Clock clock.Clock
 
 	mu        sync.Mutex
 	pods      map[types.UID]*corev1.Pod
@@ -90,7 +94,7 @@ const (
 // instances not seen before. Call Wait after ctx ends.
 func (l *Logs) Update(ctx context.Context, pod *corev1.Pod, deleted bool) {
 	for _, n := range l.update(ctx, pod, deleted) {
-		l.Emit(timeline.Entry{Time: time.Now(), Kind: timeline.KindNotice, Namespace: pod.Namespace, Pod: pod.Name,
+		l.Emit(timeline.Entry{Time: wallIfNil(l.Clock).Now(), Kind: timeline.KindNotice, Namespace: pod.Namespace, Pod: pod.Name,
 			Notice: fmt.Sprintf("pod %s has no container named %q: -c %s shows nothing for it", pod.Name, n, n)})
 	}
 }
@@ -224,7 +228,7 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		select {
 		case <-ctx.Done():
 		case <-l.drain.Done():
-		case <-time.After(wait):
+		case <-wallIfNil(l.Clock).After(wait):
 		}
 	}
 }
@@ -269,7 +273,7 @@ func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor)
 	stamp, text, _ := strings.Cut(raw, " ")
 	ts, err := time.Parse(time.RFC3339Nano, stamp)
 	if err != nil { // not a timestamped line: keep it whole
-		ts, text = time.Now(), raw
+		ts, text = wallIfNil(l.Clock).Now(), raw
 	} else if !cur.Admit(ts) {
 		return
 	}

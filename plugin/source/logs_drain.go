@@ -33,7 +33,7 @@ func (l *Logs) Drain(timeout time.Duration) {
 	}()
 	select {
 	case <-done:
-	case <-time.After(timeout):
+	case <-wallIfNil(l.Clock).After(timeout):
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/apierr"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -40,6 +41,8 @@ type PodWatch struct {
 	OnConnection func(ok bool)
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
+	// Clock times the pause (default the wall clock).
+	Clock clock.Clock
 
 	known   map[types.UID]PodRow
 	columns []metav1.TableColumnDefinition
@@ -97,7 +100,7 @@ func (w *PodWatch) Run(ctx context.Context) error {
 			if rv, err = w.relist(ctx); err != nil {
 				select {
 				case <-ctx.Done():
-				case <-time.After(delay):
+				case <-wallIfNil(w.Clock).After(delay):
 				}
 				continue
 			}

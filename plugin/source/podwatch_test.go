@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
@@ -78,7 +79,7 @@ func TestPodWatchRelistsAfterGone(t *testing.T) {
 		deleted      bool
 	}
 	got := make(chan seen, 20)
-	pw := &PodWatch{Tables: ft, Target: target.Target{Namespace: "ns", LabelSelector: "app=x"}, RetryDelay: time.Millisecond,
+	pw := &PodWatch{Tables: ft, Target: target.Target{Namespace: "ns", LabelSelector: "app=x"}, Clock: clocktest.New(t0),
 		OnRow: func(r PodRow, deleted bool) { got <- seen{r.Pod.Name, r.Status, deleted} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
@@ -79,34 +80,35 @@ func podWith(uid types.UID, init []corev1.ContainerStatus) *corev1.Pod {
 
 func TestLogsEveryLineOnceAcrossRestarts(t *testing.T) {
 	fl := &fakeLogs{current: map[string][]string{}, previous: map[string][]string{}}
-	var mu sync.Mutex
-	var got []string
-	l := &Logs{Streamer: fl, Namespace: "ns", RetryDelay: time.Millisecond, Emit: func(e timeline.Entry) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, e.Log.ContainerID+" "+e.Log.Line)
-	}}
+	lines := make(chan string, 20)
+	clk := clocktest.New(t0)
+	l := &Logs{Streamer: fl, Namespace: "ns", Clock: clk, Emit: func(e timeline.Entry) { lines <- e.Log.ContainerID + " " + e.Log.Line }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	running := func(id string) corev1.ContainerState {
-		return corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}
-	}
+	running := corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}
 	// Instance A runs and has written two lines; the follow returns them and
 	// then ends (as when A exits).
 	fl.current["check"] = []string{stamp(100, "a1"), stamp(200, "a2")}
-	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "check", ContainerID: "A", State: running("A")}}), false)
-	// A exited after a third line; B started and crashed too, before we saw
-	// it: the pod now shows B terminated as current, A gone, then C running.
-	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 2 })
+	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "check", ContainerID: "A", State: running}}), false)
+	got := receive(t, lines, 2)
+	// The follower waits before it looks at the pod again. Meanwhile A
+	// exited after a third line; B started and crashed too, before we saw
+	// it: the pod now shows C running, A as its last termination.
+	<-clk.Armed()
 	fl.mu.Lock()
 	fl.previous["check"] = []string{stamp(100, "a1"), stamp(200, "a2"), stamp(1100, "a3")}
 	fl.current["check"] = []string{stamp(2000, "c1")}
 	fl.mu.Unlock()
-	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "check", ContainerID: "C", State: running("C"),
+	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "check", ContainerID: "C", State: running,
 		LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ContainerID: "A"}}}}), false)
-	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 4 })
+	clk.Step(time.Second)
+	got = append(got, receive(t, lines, 2)...)
 	cancel()
 	l.Wait()
+	close(lines)
+	for extra := range lines {
+		got = append(got, extra)
+	}
 	sort.Strings(got)
 	want := []string{"A a1", "A a2", "A a3", "C c1"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
@@ -133,13 +135,17 @@ func TestLogSelection(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, cond func() bool) {
+// receive takes n values from ch; the timeout only bounds a broken test.
+func receive[T any](t *testing.T, ch <-chan T, n int) []T {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 5s")
+	var got []T
+	for len(got) < n {
+		select {
+		case v := <-ch:
+			got = append(got, v)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("received %v, want %d values", got, n)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
+	return got
 }

@@ -19,6 +19,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
@@ -123,7 +124,8 @@ func TestWorkloadWatch(t *testing.T) {
 // A deleted pod's event watch ends after the linger, without the run ending;
 // nothing is followed once Wait has been called.
 func TestEventsForgetAndWait(t *testing.T) {
-	e := &Events{Client: fake.NewClientset(), Namespace: "ns", Emit: func(timeline.Entry) {}}
+	clk := clocktest.New(t0)
+	e := &Events{Client: fake.NewClientset(), Namespace: "ns", Emit: func(timeline.Entry) {}, Clock: clk}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if !e.Follow(ctx, target.ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
@@ -132,12 +134,19 @@ func TestEventsForgetAndWait(t *testing.T) {
 	if e.Follow(ctx, target.ObjectRef{Kind: "Pod", Name: "a", UID: "a"}) {
 		t.Fatal("Follow started a second watch of the same object")
 	}
-	e.Forget("a", 10*time.Millisecond)
+	e.Forget("a", 30*time.Second)
 	if n := e.Watching(); n != 0 {
 		t.Fatalf("watching %d after Forget", n)
 	}
 	done := make(chan struct{})
 	go func() { e.Wait(); close(done) }()
+	clk.Step(29 * time.Second)
+	select {
+	case <-done:
+		t.Fatal("the forgotten watch stopped before the linger")
+	default:
+	}
+	clk.Step(time.Second)
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
@@ -174,7 +183,8 @@ func TestPodWatchReportsTheConnection(t *testing.T) {
 		OnConnection: func(ok bool) { conn <- ok }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = pw.Run(ctx) }()
+	done := make(chan error, 1)
+	go func() { done <- pw.Run(ctx) }()
 	for _, want := range []bool{false, true} {
 		select {
 		case got := <-conn:
@@ -186,10 +196,10 @@ func TestPodWatchReportsTheConnection(t *testing.T) {
 		}
 	}
 	<-ft.watchers
-	select {
-	case got := <-conn:
-		t.Fatalf("extra OnConnection(%v)", got)
-	case <-time.After(100 * time.Millisecond):
+	cancel()
+	<-done
+	if len(conn) > 0 {
+		t.Fatalf("extra OnConnection(%v)", <-conn)
 	}
 }
 

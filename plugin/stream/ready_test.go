@@ -21,6 +21,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
@@ -64,15 +65,46 @@ func named(name, status string, ready bool) source.PodRow {
 
 // recorder is a Sink that keeps every entry.
 type recorder struct {
-	mu  sync.Mutex
-	got []timeline.Entry
+	mu      sync.Mutex
+	got     []timeline.Entry
+	emitted chan struct{} // a note after each Emit; made on first use
 }
 
 func (r *recorder) Emit(e timeline.Entry) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got = append(r.got, e)
+	select {
+	case r.notes() <- struct{}{}:
+	default:
+	}
 	return nil
+}
+
+// notes is the channel of Emit's notes; r.mu must be held.
+func (r *recorder) notes() chan struct{} {
+	if r.emitted == nil {
+		r.emitted = make(chan struct{}, 1)
+	}
+	return r.emitted
+}
+
+// stepUntil steps clk by d each time a timer is set or reset on it, until
+// the sink has n entries: time moves only when something waits on it.
+func (r *recorder) stepUntil(t *testing.T, clk *clocktest.Clock, d time.Duration, n int) {
+	t.Helper()
+	r.mu.Lock()
+	emitted := r.notes()
+	r.mu.Unlock()
+	for len(r.entries()) < n {
+		select {
+		case <-clk.Armed():
+			clk.Step(d)
+		case <-emitted:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d entries, want %d: %+v", len(r.entries()), n, r.entries())
+		}
+	}
 }
 
 func (r *recorder) entries() []timeline.Entry {
@@ -81,13 +113,19 @@ func (r *recorder) entries() []timeline.Entry {
 	return append([]timeline.Entry(nil), r.got...)
 }
 
-// start runs Run in the background and returns the channel of its result.
+// start runs Run in the background and returns the channel of its result;
+// the test's end cancels the run and waits for it.
 func start(t *testing.T, kube kubernetes.Interface, tables source.PodTables, logs source.LogStreamer, cfg Config, sink timeline.Sink) <-chan Result {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	done := make(chan Result, 1)
+	exited := make(chan struct{})
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+	})
 	go func() {
+		defer close(exited)
 		res, err := Run(ctx, Clients{Kube: kube, Tables: tables, Logs: logs}, cfg, sink)
 		if err != nil {
 			t.Error(err)
@@ -98,7 +136,9 @@ func start(t *testing.T, kube kubernetes.Interface, tables source.PodTables, log
 }
 
 // watching waits until the first list is delivered and the watch is open,
-// failing if Run stops before that.
+// failing if Run stops before that. A run that stopped during or right
+// after its first list never opens the watch, so this is the proof that it
+// did not.
 func watching(t *testing.T, tables *listTables, done <-chan Result) {
 	t.Helper()
 	select {
@@ -107,15 +147,6 @@ func watching(t *testing.T, tables *listTables, done <-chan Result) {
 	case <-tables.watched:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the watch never opened")
-	}
-}
-
-func notDone(t *testing.T, done <-chan Result, why string) {
-	t.Helper()
-	select {
-	case res := <-done:
-		t.Fatalf("Run stopped %s: %+v", why, res)
-	case <-time.After(300 * time.Millisecond):
 	}
 }
 
@@ -131,13 +162,13 @@ func finished(t *testing.T, done <-chan Result) Result {
 }
 
 // Two pods listed, the Ready one first: Run must not stop half-way through
-// the list, only when the second pod gets Ready.
+// the list (the watch opens), only when the second pod gets Ready.
 func TestReadyOnlyAfterTheWholeList(t *testing.T) {
 	tables := newListTables(named("a", "Running", true), named("b", "Init:0/1", false))
-	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "pods matching app=web"}, Until: UntilReady}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "pods matching app=web"},
+		Until: UntilReady, Clock: clocktest.New(now0)}
 	done := start(t, fake.NewClientset(), tables, noLogs{}, cfg, &recorder{})
 	watching(t, tables, done)
-	notDone(t, done, "with pod b not Ready")
 	b := named("b", "Running", true)
 	b.Pod.ResourceVersion = "3"
 	tables.w.Modify(tableFor(t, b))
@@ -156,26 +187,27 @@ func statefulSet(ready int32) *appsv1.StatefulSet {
 }
 
 // A StatefulSet of 2 replicas with s-0 Ready and s-1 not created yet is not
-// Ready; it is once its status says both replicas are.
+// Ready; it is once its status says both replicas are. (That its pods alone
+// do not make it Ready is TestCheckReady's; here the result shows the
+// status it stopped on.)
 func TestStatefulSetWaitsForItsReplicas(t *testing.T) {
 	kube := fake.NewClientset(statefulSet(1))
 	opened := watchOpened(kube, "statefulsets")
 	tables := newListTables(named("s-0", "Running", true))
 	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=s", Description: "statefulset/s",
-		Kind: "StatefulSet", Name: "s"}, Until: UntilReady}
+		Kind: "StatefulSet", Name: "s"}, Until: UntilReady, Clock: clocktest.New(now0)}
 	done := start(t, kube, tables, noLogs{}, cfg, &recorder{})
 	watching(t, tables, done)
-	notDone(t, done, "with 1 of 2 replicas")
 	s1 := named("s-1", "Running", true)
 	s1.Pod.ResourceVersion = "3"
 	tables.w.Add(tableFor(t, s1))
-	notDone(t, done, "before the StatefulSet's status counted s-1")
 	<-opened
 	if _, err := kube.AppsV1().StatefulSets("ns").UpdateStatus(context.Background(), statefulSet(2), metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if res := finished(t, done); !res.Ready {
-		t.Fatalf("result = %+v", res)
+	res := finished(t, done)
+	if !res.Ready || res.Workload != "" || len(res.Pods) != 2 {
+		t.Fatalf("result = %+v, want Ready on the StatefulSet's status with both pods", res)
 	}
 }
 
@@ -195,21 +227,20 @@ func TestJobTarget(t *testing.T) {
 		kube := fake.NewClientset(job("", ""))
 		opened := watchOpened(kube, "jobs")
 		tables := newListTables(named("j-x", "Completed", false))
-		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady}, &recorder{})
+		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady, Clock: clocktest.New(now0)}, &recorder{})
 		watching(t, tables, done)
-		notDone(t, done, "before the Job was complete")
 		<-opened
 		if _, err := kube.BatchV1().Jobs("ns").UpdateStatus(context.Background(), job(batchv1.JobComplete, ""), metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if res := finished(t, done); !res.Ready || res.Failed != "" {
+		if res := finished(t, done); !res.Ready || res.Failed != "" || res.Workload != "" {
 			t.Fatalf("result = %+v", res)
 		}
 	})
 	t.Run("failed", func(t *testing.T) {
 		kube := fake.NewClientset(job(batchv1.JobFailed, "BackoffLimitExceeded"))
 		tables := newListTables(named("j-x", "Error", false))
-		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady}, &recorder{})
+		done := start(t, kube, tables, noLogs{}, Config{Target: tgt, Until: UntilReady, Clock: clocktest.New(now0)}, &recorder{})
 		res := finished(t, done)
 		if res.Ready || res.Failed != "job/j failed: BackoffLimitExceeded: details" || res.NotReady() != res.Failed {
 			t.Fatalf("result = %+v", res)
@@ -243,7 +274,7 @@ func TestReadyDrainsTheLogs(t *testing.T) {
 		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
 	rec := &recorder{}
 	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
-		Until: UntilReady, Logs: source.LogSelection{All: true}}
+		Until: UntilReady, Logs: source.LogSelection{All: true}, Clock: clocktest.New(now0)}
 	res := finished(t, start(t, fake.NewClientset(), newListTables(p), drainLogs{}, cfg, rec))
 	if !res.Ready {
 		t.Fatalf("result = %+v", res)

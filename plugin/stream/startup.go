@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
@@ -27,8 +28,8 @@ type startup struct {
 	afterSync bool
 	buf       []timeline.Entry
 	pending   map[types.UID]bool
-	quiet     *time.Timer
-	limit     *time.Timer
+	quiet     clock.Timer
+	limit     clock.Timer
 }
 
 func (s *startup) init(r *runner) {
@@ -41,9 +42,7 @@ func (s *startup) hold(e timeline.Entry) bool {
 		return false
 	}
 	s.buf = append(s.buf, e)
-	if s.quiet != nil {
-		s.quiet.Reset(startupQuiet)
-	}
+	s.rearmQuiet()
 	return true
 }
 
@@ -61,8 +60,8 @@ func (s *startup) listed(ref target.ObjectRef) {
 	s.r.mu.Lock()
 	defer s.r.mu.Unlock()
 	delete(s.pending, ref.UID)
-	if s.holding && s.quiet != nil {
-		s.quiet.Reset(startupQuiet)
+	if s.holding {
+		s.rearmQuiet()
 	}
 }
 
@@ -74,18 +73,32 @@ func (s *startup) synced() {
 		return
 	}
 	s.afterSync = true
-	s.quiet = time.AfterFunc(startupQuiet, func() {
-		s.r.mu.Lock()
-		defer s.r.mu.Unlock()
-		if len(s.pending) == 0 {
-			s.flushLocked()
-		}
-	})
-	s.limit = time.AfterFunc(s.r.cfg.StartupWindow, func() {
-		s.r.mu.Lock()
-		defer s.r.mu.Unlock()
+	// The callbacks take the runner's lock in a goroutine of their own, as
+	// time.AfterFunc's do: a FakeClock runs them inside Step, under its
+	// lock, which hold and listed take (Reset) while holding the runner's.
+	s.quiet = s.r.cfg.Clock.AfterFunc(startupQuiet, func() { go s.fired(false) })
+	s.limit = s.r.cfg.Clock.AfterFunc(s.r.cfg.StartupWindow, func() { go s.fired(true) })
+}
+
+// rearmQuiet starts the quiet time again, once the timers run. It makes a
+// new timer rather than Reset the old one: a FakeClock's AfterFunc timer
+// fires only once (its channel, which no one reads, stays full).
+func (s *startup) rearmQuiet() {
+	if s.quiet == nil {
+		return
+	}
+	s.quiet.Stop()
+	s.quiet = s.r.cfg.Clock.AfterFunc(startupQuiet, func() { go s.fired(false) })
+}
+
+// fired ends the hold when a timer fires: the window always, the quiet
+// timer once no initial event list is pending.
+func (s *startup) fired(window bool) {
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	if window || len(s.pending) == 0 {
 		s.flushLocked()
-	})
+	}
 }
 
 // live ends the hold: a live change is printed without delay.

@@ -8,8 +8,11 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
@@ -28,22 +31,14 @@ func TestStartupHistoryIsSortedByTime(t *testing.T) {
 	kube := fake.NewClientset(podEvent("e2", "Started", 2*time.Minute), podEvent("e1", "Scheduled", 5*time.Minute))
 	tables := newListTables(named("a", "Init:0/1", false))
 	rec := &recorder{}
+	clk := clocktest.New(now0)
+	// Only the quiet rule can end this hold: no live change comes, and the
+	// window is an hour away.
 	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
-		Until: UntilNever, Now: func() time.Time { return now0 }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if _, err := Run(ctx, Clients{Kube: kube, Tables: tables, Logs: noLogs{}}, cfg, rec); err != nil {
-			t.Error(err)
-		}
-	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(rec.entries()) < 3 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	<-done
+		Until: UntilNever, Clock: clk, StartupWindow: time.Hour}
+	done := start(t, kube, tables, noLogs{}, cfg, rec)
+	watching(t, tables, done)
+	rec.stepUntil(t, clk, startupQuiet, 3)
 	var got []string
 	for _, e := range rec.entries() {
 		switch e.Kind {
@@ -62,7 +57,8 @@ func TestStartupHistoryIsSortedByTime(t *testing.T) {
 func TestNoPodsNotice(t *testing.T) {
 	tables := newListTables()
 	rec := &recorder{}
-	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=crash", Description: "pods matching app=crash"}}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=crash", Description: "pods matching app=crash"},
+		Clock: clocktest.New(now0)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -75,5 +71,33 @@ func TestNoPodsNotice(t *testing.T) {
 	es := rec.entries()
 	if len(es) != 1 || es[0].Notice != "no pods match app=crash yet; waiting for them" {
 		t.Fatalf("entries = %+v", es)
+	}
+}
+
+// An initial event list that is slow to come holds the start-up only until
+// StartupWindow: the status line prints then, and the late events after it.
+func TestStartupWindowBoundsTheHold(t *testing.T) {
+	kube := fake.NewClientset(podEvent("e1", "Scheduled", 5*time.Minute))
+	release := make(chan struct{})
+	defer close(release)
+	kube.PrependReactor("list", "events", func(k8stesting.Action) (bool, runtime.Object, error) {
+		<-release
+		return false, nil, nil
+	})
+	tables := newListTables(named("a", "Init:0/1", false))
+	rec := &recorder{}
+	clk := clocktest.New(now0)
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=a", Description: "pods matching app=a"},
+		Until: UntilNever, Clock: clk, StartupWindow: 2 * time.Second}
+	done := start(t, kube, tables, noLogs{}, cfg, rec)
+	watching(t, tables, done)
+	clk.Step(time.Second) // the quiet time passes, but a list is pending
+	clk.Step(time.Second) // the window ends
+	rec.stepUntil(t, clk, 0, 1)
+	release <- struct{}{}
+	rec.stepUntil(t, clk, 0, 2)
+	es := rec.entries()
+	if es[0].Kind != timeline.KindStatus || es[1].Kind != timeline.KindEvent || es[1].Event.Reason != "Scheduled" {
+		t.Fatalf("entries = %+v, want the status line, then the late event", es)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/clock"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
@@ -41,8 +42,10 @@ type Config struct {
 	Target target.Target
 	Logs   source.LogSelection
 	Until  Until
-	// Now is the clock (default time.Now).
-	Now func() time.Time
+	// Clock stamps the status lines and times the start-up hold, the
+	// sources' retries and the drain (default the wall clock). Tests step a
+	// k8s.io/utils/clock/testing.FakeClock.
+	Clock clock.WithDelayedExecution
 	// EventLinger is how long a deleted pod's events are still watched
 	// (default 30s).
 	EventLinger time.Duration
@@ -99,8 +102,8 @@ type runner struct {
 // UntilReady, the target is Ready (or can never be). The error is non-nil
 // when the target cannot be watched at all or the sink fails.
 func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result, error) {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.RealClock{}
 	}
 	if cfg.EventLinger == 0 {
 		cfg.EventLinger = 30 * time.Second
@@ -121,8 +124,8 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{}}
 	r.startup.init(r)
 	ns := cfg.Target.Namespace
-	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit, OnListed: r.startup.listed}
-	r.logs = &source.Logs{Streamer: c.Logs, Select: cfg.Logs, Namespace: ns, Emit: r.emit}
+	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit, OnListed: r.startup.listed, Clock: cfg.Clock}
+	r.logs = &source.Logs{Streamer: c.Logs, Select: cfg.Logs, Namespace: ns, Emit: r.emit, Clock: cfg.Clock}
 	for _, o := range cfg.Target.Owners {
 		r.follow(watchCtx, o)
 	}
@@ -134,7 +137,7 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 			ww.Run(watchCtx)
 		}()
 	}
-	pw := &source.PodWatch{Tables: c.Tables, Target: cfg.Target,
+	pw := &source.PodWatch{Tables: c.Tables, Target: cfg.Target, Clock: cfg.Clock,
 		OnRow:        func(row source.PodRow, deleted bool) { r.onRow(watchCtx, logCtx, row, deleted) },
 		OnSynced:     r.onSynced,
 		OnEvent:      r.onEvent,
@@ -155,7 +158,7 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.startup.flushLocked()
-	res := Result{Ready: r.ready, Failed: r.failed, Pods: map[string]timeline.StatusInfo{}, Summary: r.tracker.Summary(cfg.Now())}
+	res := Result{Ready: r.ready, Failed: r.failed, Pods: map[string]timeline.StatusInfo{}, Summary: r.tracker.Summary(cfg.Clock.Now())}
 	if r.workload != nil && !r.workload.Done {
 		res.Workload = r.workload.Reason
 	}
@@ -201,7 +204,7 @@ func (r *runner) follow(ctx context.Context, ref target.ObjectRef) {
 
 func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted bool) {
 	p := row.Pod
-	now := r.cfg.Now()
+	now := r.cfg.Clock.Now()
 	st := source.StatusOf(row, deleted, now)
 	key := fmt.Sprintf("%s|%s|%d|%v|%v", st.Status, st.Ready, st.Restarts, st.PodReady, deleted)
 	r.mu.Lock()
@@ -266,7 +269,7 @@ func (r *runner) onSynced(n int) {
 	r.synced = true
 	r.mu.Unlock()
 	if say {
-		r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace,
+		r.emit(timeline.Entry{Time: r.cfg.Clock.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace,
 			Notice: fmt.Sprintf("no pods match %s yet; waiting for them", r.cfg.Target.Subject())})
 	}
 	if first {
@@ -286,7 +289,7 @@ func (r *runner) onConnection(ok bool) {
 	if ok {
 		msg = "reconnected to the API server"
 	}
-	r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace, Notice: msg})
+	r.emit(timeline.Entry{Time: r.cfg.Clock.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace, Notice: msg})
 }
 
 func (r *runner) onWorkload(s source.WorkloadState) {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/internal/clocktest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/source"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
@@ -21,7 +22,6 @@ import (
 
 // scriptedTables lists nothing, then plays rows on a watch.
 type scriptedTables struct {
-	rows    []source.PodRow
 	watched chan struct{}
 	once    sync.Once
 	w       *watch.FakeWatcher
@@ -62,7 +62,8 @@ func TestRunUntilReady(t *testing.T) {
 		got = append(got, e)
 		return nil
 	})
-	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "deployment/web"}, Until: UntilReady}
+	cfg := Config{Target: target.Target{Namespace: "ns", LabelSelector: "app=web", Description: "deployment/web"}, Until: UntilReady,
+		Clock: clocktest.New(now0)}
 	done := make(chan Result)
 	go func() {
 		res, err := Run(context.Background(), Clients{Kube: fake.NewClientset(), Tables: tables, Logs: noLogs{}}, cfg, sink)
