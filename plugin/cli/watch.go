@@ -211,7 +211,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Clock: o.Clock,
+	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Clock: o.Clock, Columns: timeline.ColumnarOf(sink),
 		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
 	res, err := stream.Run(runCtx, o.Clients, cfg, sink)
 	if err != nil {

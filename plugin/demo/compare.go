@@ -108,7 +108,7 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	var watchErr error
 	err = watchWhile(runCtx, func(ctx context.Context) error {
 		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: cfg.Clock,
-			Logs: source.LogSelection{All: true}}, collector)
+			Columns: timeline.ColumnarOf(cfg.Timeline), Logs: source.LogSelection{All: true}}, collector)
 		return watchErr
 	}, applyDB)
 	switch {

@@ -32,17 +32,18 @@ func TestTextLines(t *testing.T) {
 	var b bytes.Buffer
 	r := NewText(&b, false)
 	r.Layout = "15:04:05.000"
+	r.SetColumns(timeline.Columns{Pod: len("webapp-naive-1")})
 	for _, e := range entries() {
 		if err := r.Emit(e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := []string{
-		"status webapp-1  Init:0/1          ready 0/1  restarts 0  (check-db-ready for 12s)",
-		"log    webapp-1  check-db-ready | waiting for database",
+		"status webapp-1        Init:0/1          ready 0/1  restarts 0  (check-db-ready for 12s)",
+		"log    webapp-1        check-db-ready | waiting for database",
 		"event  webapp-naive-1  Warning BackOff ×5: Back-off restarting failed container",
 		"status webapp-naive-1  CrashLoopBackOff  ready 0/1  restarts 3 (10s ago)  (go-url-shortener back-off 40s after 3 restarts)",
-		"event  deployment/webapp  Normal ScalingReplicaSet: Scaled up",
+		"event  deploy/webapp   Normal ScalingReplicaSet: Scaled up",
 		"note   no pods match deployment/webapp yet",
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

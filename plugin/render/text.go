@@ -5,20 +5,62 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
 // Text writes one human-readable line per entry:
 //
-//	12:04:05.120 status webapp-7cc6d-x2x  Init:0/1  ready 0/1  restarts 0  (check-db-ready waiting 12s)
-//	12:04:05.311 log    webapp-7cc6d-x2x  check-db-ready | waiting for database
-//	12:04:06.000 event  webapp-7cc6d-x2x  Warning BackOff ×5: Back-off restarting failed container
+//	12:04:05.120 status webapp-5b79f89647-zzk5s  Init:0/1          ready 0/1  restarts 0  (check-db-ready for 12s)
+//	12:04:05.311 log    webapp-5b79f89647-zzk5s  check-db-ready | waiting for database
+//	12:04:06.000 event  rs/webapp-5b79f89647     Normal SuccessfulCreate: Created pod: webapp-5b79f89647-zzk5s
+//
+// The pod column (an owner's events show its timeline.ShortRef there) has
+// one width for the whole stream: the one SetColumns gives, or else the
+// first name's; a longer name is shortened in the middle with "…".
 type Text struct {
 	w      io.Writer
 	p      palette
-	podW   int
+	podW   int    // the pod column's width in runes; 0 until fixed
 	Layout string // time layout; default 15:04:05.000
+}
+
+// maxPodColumn bounds the pod column: a longer name is shortened.
+const maxPodColumn = 48
+
+// SetColumns fixes the pod column's width (timeline.Columnar); the stream
+// calls it before the first line. It changes nothing once the width is
+// fixed; a zero width leaves it to the first name.
+func (t *Text) SetColumns(c timeline.Columns) {
+	if c.Pod > 0 && t.podW == 0 {
+		t.podW = min(c.Pod, maxPodColumn)
+	}
+}
+
+// column is name fitted to the pod column, fixing the column's width on
+// first use: padded when shorter, shortened in the middle when longer.
+func (t *Text) column(name string) string {
+	if t.podW == 0 {
+		t.podW = min(max(utf8.RuneCountInString(name), 1), maxPodColumn)
+	}
+	return fmt.Sprintf("%-*s", t.podW, shorten(name, t.podW))
+}
+
+// shorten fits s into width (at least 1) runes: as it is when it fits,
+// else its head and tail around "…" (webapp-5…47-zzk5s), the tail the
+// longer half, so that a pod's random suffix stays. It counts runes, so it
+// never cuts one in two.
+func shorten(s string, width int) string {
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	if width < 2 {
+		return "…"
+	}
+	head := (width - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(width-1-head):])
 }
 
 // NewText returns a Text renderer writing to w, coloured when color is true.
@@ -32,17 +74,14 @@ func (t *Text) Emit(e timeline.Entry) error {
 	b.WriteString(t.p.time.Sprint(e.Time.Local().Format(t.Layout)))
 	b.WriteByte(' ')
 	pod := e.Pod
-	if len(pod) > t.podW {
-		t.podW = min(len(pod), 48)
-	}
 	switch e.Kind {
 	case timeline.KindStatus:
 		b.WriteString(t.p.status.Sprint("status"))
-		fmt.Fprintf(&b, " %-*s  ", t.podW, pod)
+		fmt.Fprintf(&b, " %s  ", t.column(pod))
 		t.status(&b, e.Status)
 	case timeline.KindLog:
 		b.WriteString(t.p.log.Sprint("log   "))
-		fmt.Fprintf(&b, " %-*s  %s %s %s", t.podW, pod, t.p.log.Sprint(e.Log.Container), t.p.dim.Sprint("|"), e.Log.Line)
+		fmt.Fprintf(&b, " %s  %s %s %s", t.column(pod), t.p.log.Sprint(e.Log.Container), t.p.dim.Sprint("|"), e.Log.Line)
 	case timeline.KindEvent:
 		ev := e.Event
 		c := t.p.event
@@ -51,10 +90,10 @@ func (t *Text) Emit(e timeline.Entry) error {
 		}
 		subject := pod
 		if subject == "" {
-			subject = ev.Object
+			subject = timeline.ShortRef(ev.Object)
 		}
 		b.WriteString(c.Sprint("event "))
-		fmt.Fprintf(&b, " %-*s  %s %s", t.podW, subject, ev.Type, c.Sprint(ev.Reason))
+		fmt.Fprintf(&b, " %s  %s %s", t.column(subject), ev.Type, c.Sprint(ev.Reason))
 		if ev.Count > 1 {
 			fmt.Fprintf(&b, " ×%d", ev.Count)
 		}
@@ -62,7 +101,7 @@ func (t *Text) Emit(e timeline.Entry) error {
 	case timeline.KindNotice:
 		b.WriteString(t.p.notice.Sprint("note  "))
 		if pod != "" {
-			fmt.Fprintf(&b, " %-*s ", t.podW, pod)
+			fmt.Fprintf(&b, " %s ", t.column(pod))
 		}
 		b.WriteString(" " + e.Notice)
 	default:

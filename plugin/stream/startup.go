@@ -118,6 +118,7 @@ func (s *startup) flushLocked() {
 		s.quiet.Stop()
 		s.limit.Stop()
 	}
+	s.r.columnsLocked(s.buf)
 	sort.SliceStable(s.buf, func(i, j int) bool { return s.buf[i].Time.Before(s.buf[j].Time) })
 	for _, e := range s.buf {
 		s.r.emitLocked(e)

@@ -55,6 +55,10 @@ type Config struct {
 	// StartupWindow bounds how long the start-up history is held to be
 	// printed sorted by time (default 1s).
 	StartupWindow time.Duration
+	// Columns is told the layout of the timeline before its first line
+	// (timeline.Columns); when nil, the sink is, if it is a Columnar. Set
+	// it when the sink wraps the renderer.
+	Columns timeline.Columnar
 }
 
 // Result is what a finished Run saw.
@@ -85,6 +89,7 @@ type runner struct {
 	pods     map[types.UID]timeline.StatusInfo
 	names    map[types.UID]string
 	owners   map[types.UID]bool
+	widest   int // the widest pod or owner seen, for the pod column
 	said     bool
 	synced   bool
 	ready    bool
@@ -215,6 +220,7 @@ func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted b
 	} else {
 		r.pods[p.UID], r.names[p.UID] = *st, p.Name
 	}
+	r.widest = max(r.widest, len(p.Name))
 	r.mu.Unlock()
 	if changed {
 		r.emit(timeline.Entry{Time: now, Kind: timeline.KindStatus, Namespace: p.Namespace, Pod: p.Name, Status: st})
@@ -241,6 +247,7 @@ func (r *runner) followOwners(ctx context.Context, refs []metav1.OwnerReference)
 		r.mu.Lock()
 		seen := r.owners[o.UID]
 		r.owners[o.UID] = true
+		r.widest = max(r.widest, refWidth(o.Kind, o.Name))
 		r.mu.Unlock()
 		if seen {
 			continue
