@@ -74,8 +74,9 @@ func (s *startup) synced() {
 	}
 	s.afterSync = true
 	// The callbacks take the runner's lock in a goroutine of their own, as
-	// time.AfterFunc's do: a FakeClock runs them inside Step, under its
-	// lock, which hold and listed take (Reset) while holding the runner's.
+	// time.AfterFunc's run anyway: a FakeClock runs them inside Step, under
+	// its lock, which hold and listed take (to re-arm the quiet timer) while
+	// holding the runner's.
 	s.quiet = s.r.cfg.Clock.AfterFunc(startupQuiet, func() { go s.fired(false) })
 	s.limit = s.r.cfg.Clock.AfterFunc(s.r.cfg.StartupWindow, func() { go s.fired(true) })
 }
