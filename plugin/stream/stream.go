@@ -137,7 +137,8 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 		OnRow:        func(row source.PodRow, deleted bool) { r.onRow(watchCtx, logCtx, row, deleted) },
 		OnSynced:     r.onSynced,
 		OnEvent:      r.onEvent,
-		OnConnection: r.onConnection}
+		OnConnection: r.onConnection,
+		OnResync:     r.onResync}
 	err := pw.Run(watchCtx)
 	cancel()
 	r.mu.Lock()
@@ -286,6 +287,14 @@ func (r *runner) onConnection(ok bool) {
 		msg = "reconnected to the API server"
 	}
 	r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace, Notice: msg})
+}
+
+// onResync says that the pods were listed again because the watch's
+// resourceVersion had been compacted away: what changed while the watch
+// was disconnected shows as one transition per pod.
+func (r *runner) onResync() {
+	r.emit(timeline.Entry{Time: r.cfg.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace,
+		Notice: "re-synced: the watch's resource version had expired (410 Gone), so the pods were listed again; changes made while disconnected show as one transition"})
 }
 
 func (r *runner) onWorkload(s source.WorkloadState) {
