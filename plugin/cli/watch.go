@@ -52,6 +52,9 @@ type WatchOptions struct {
 	// WaitForCreate waits for a target that does not exist yet instead of
 	// failing with "not found", as kubectl wait --for=create does.
 	WaitForCreate bool
+	// DebugAddr, if set, serves Go's pprof endpoints there while the
+	// watch runs (--debug-addr; off by default).
+	DebugAddr string
 	// CreatePoll is how often a target is looked for again while waiting
 	// for it (default target.DefaultCreatePoll).
 	CreatePoll time.Duration
@@ -107,6 +110,8 @@ Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SE
 	o.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.WaitForCreate, "wait-for-create", o.WaitForCreate,
 		"Wait for a target that does not exist yet (like kubectl wait --for=create) instead of failing with not found; --timeout includes the wait")
+	cmd.Flags().StringVar(&o.DebugAddr, "debug-addr", o.DebugAddr,
+		"Serve Go's pprof endpoints (goroutines, heap, profiles) on HOST:PORT while watching, e.g. 127.0.0.1:6060; off by default")
 	return cmd
 }
 
@@ -177,6 +182,9 @@ func (o *WatchOptions) Validate() error {
 	if err := checkOutput(o.Output); err != nil {
 		return err
 	}
+	if err := checkDebugAddr(o.DebugAddr); err != nil {
+		return err
+	}
 	return checkColor(o.Color)
 }
 
@@ -206,6 +214,13 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	spec, err := target.Parse(targetArgs(o.Target, o.TargetName), o.Selector)
 	if err != nil {
 		return err
+	}
+	if o.DebugAddr != "" {
+		stop, _, err := serveDebug(o.DebugAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	sink := newSink(o.Output, o.Color, o.Out, o.Getenv)
 	if j, ok := sink.(*render.JSON); ok {
