@@ -117,9 +117,17 @@ cmd_status() {
 }
 
 cmd_component() {
-  local action=$1 name=${2:-} pid
+  local action=$1 name=${2:-} pid owner f
+  # Act on the running cluster as the checkout that started it configured it: its settings
+  # and start functions (its STATE, components and their configuration).
+  owner=$(cat "$OWNER_FILE" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$STATE" ] && [ -f "$(dirname "$owner")/test/cluster/components.sh" ]; then
+    for f in lib components; do
+      # shellcheck source=/dev/null
+      source "$(dirname "$owner")/test/cluster/$f.sh"
+    done
+  fi
   [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "unknown component \"$name\": one of ${COMPONENTS[*]}"
-  if [ -s "$OWNER_FILE" ]; then STATE=$(cat "$OWNER_FILE"); fi
   if [ "$action" = restart ]; then
     stop "$name"
     case $name in

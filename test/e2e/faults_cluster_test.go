@@ -15,9 +15,16 @@ import (
 	"time"
 )
 
-// components are the local cluster's daemons, as test/cluster/lib.sh names them.
-var components = []string{"containerd", "etcd", "kube-apiserver", "kube-controller-manager",
-	"kube-scheduler", "kubelet", "kube-proxy", "coredns"}
+// components are the running cluster's daemons: the pid files its scripts
+// keep (a killed daemon's file stays until it is restarted).
+func components(t testing.TB) []string {
+	files, _ := filepath.Glob(filepath.Join(clusterState(t), "pids", "*.pid"))
+	var out []string
+	for _, f := range files {
+		out = append(out, strings.TrimSuffix(filepath.Base(f), ".pid"))
+	}
+	return out
+}
 
 // clusterState is the .cluster folder of the running local cluster (the
 // checkout that started it, from /run/kubectl-initwait/owner); the fault
@@ -87,7 +94,7 @@ func clusterHealthy(t testing.TB) error {
 // (and after newNamespace, so it runs before the namespace is deleted).
 func healCluster(t testing.TB) {
 	t.Helper()
-	for _, c := range components {
+	for _, c := range components(t) {
 		pid := componentPID(t, c)
 		switch procState(pid) {
 		case "T", "t":
