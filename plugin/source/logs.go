@@ -196,11 +196,15 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		draining := l.draining()
 		opts := &corev1.PodLogOptions{Container: c.name, Timestamps: true,
 			Follow: st == instanceRunning && !draining, Previous: st == instancePrevious}
-		if last := cur.Last(); !last.IsZero() {
-			opts.SinceTime = &metav1.Time{Time: last}
+		fromStart := cur.Last().IsZero()
+		if !fromStart {
+			opts.SinceTime = &metav1.Time{Time: cur.Last()}
 		}
-		err := l.readOnce(ctx, pod, c, opts, &cur)
+		first, err := l.readOnce(ctx, pod, c, opts, &cur)
 		if draining || (!opts.Follow && err == nil && st != instanceRunning) {
+			if fromStart && err == nil && !draining {
+				l.noteRotated(uid, pod, c, first)
+			}
 			return // the last read of a drain, or a complete read of an ended instance
 		}
 		if opts.Follow && l.draining() {
@@ -229,8 +233,9 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 	}
 }
 
-// readOnce reads the log once; a followed read also ends when Drain is called.
-func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+// readOnce reads the log once; a followed read also ends when Drain is
+// called. It returns the time of the first line printed (zero if none).
+func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) (time.Time, error) {
 	if !opts.Follow {
 		return l.read(ctx, pod, c, opts, cur)
 	}
@@ -241,10 +246,10 @@ func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev
 	return l.read(rctx, pod, c, opts, cur)
 }
 
-func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) (first time.Time, err error) {
 	rc, err := l.Streamer.Stream(ctx, l.Namespace, pod, opts)
 	if err != nil {
-		return err
+		return first, err
 	}
 	defer rc.Close()
 	cur.StartPass()
@@ -254,25 +259,30 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 		// A line cut short by a broken or cancelled stream is read again,
 		// whole, by the next read from the cursor.
 		if line != "" && (err == nil || errors.Is(err, io.EOF)) {
-			l.line(pod, c, strings.TrimRight(line, "\r\n"), cur)
+			if ts, ok := l.line(pod, c, strings.TrimRight(line, "\r\n"), cur); ok && first.IsZero() {
+				first = ts
+			}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return first, nil
 		}
 		if err != nil {
-			return err
+			return first, err
 		}
 	}
 }
 
-func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor) {
+// line prints one raw line unless the cursor has printed it already, and
+// reports its time and whether it was printed.
+func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor) (time.Time, bool) {
 	stamp, text, _ := strings.Cut(raw, " ")
 	ts, err := time.Parse(time.RFC3339Nano, stamp)
 	if err != nil { // not a timestamped line: keep it whole
 		ts, text = time.Now(), raw
 	} else if !cur.Admit(ts) {
-		return
+		return ts, false
 	}
 	l.Emit(timeline.Entry{Time: ts, Kind: timeline.KindLog, Namespace: l.Namespace, Pod: pod,
 		Log: &timeline.LogInfo{Container: c.name, ContainerID: c.id, Init: c.init, Line: text}})
+	return ts, true
 }
