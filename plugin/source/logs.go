@@ -200,7 +200,7 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		if !fromStart {
 			opts.SinceTime = &metav1.Time{Time: cur.Last()}
 		}
-		first, err := l.readOnce(ctx, pod, c, opts, &cur)
+		first, err := l.readOnce(ctx, pod, c, opts, &cur, l.span(uid, c))
 		if draining || (!opts.Follow && err == nil && st != instanceRunning) {
 			if fromStart && err == nil && !draining {
 				l.noteRotated(uid, pod, c, first)
@@ -235,18 +235,18 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 
 // readOnce reads the log once; a followed read also ends when Drain is
 // called. It returns the time of the first line printed (zero if none).
-func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) (time.Time, error) {
+func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (time.Time, error) {
 	if !opts.Follow {
-		return l.read(ctx, pod, c, opts, cur)
+		return l.read(ctx, pod, c, opts, cur, win)
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(l.drain, cancel)
 	defer stop()
-	return l.read(rctx, pod, c, opts, cur)
+	return l.read(rctx, pod, c, opts, cur, win)
 }
 
-func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) (first time.Time, err error) {
+func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (first time.Time, err error) {
 	rc, err := l.Streamer.Stream(ctx, l.Namespace, pod, opts)
 	if err != nil {
 		return first, err
@@ -259,7 +259,7 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 		// A line cut short by a broken or cancelled stream is read again,
 		// whole, by the next read from the cursor.
 		if line != "" && (err == nil || errors.Is(err, io.EOF)) {
-			if ts, ok := l.line(pod, c, strings.TrimRight(line, "\r\n"), cur); ok && first.IsZero() {
+			if ts, ok := l.line(pod, c, strings.TrimRight(line, "\r\n"), cur, win); ok && first.IsZero() {
 				first = ts
 			}
 		}
@@ -274,12 +274,12 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 
 // line prints one raw line unless the cursor has printed it already, and
 // reports its time and whether it was printed.
-func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor) (time.Time, bool) {
+func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor, win span) (time.Time, bool) {
 	stamp, text, _ := strings.Cut(raw, " ")
 	ts, err := time.Parse(time.RFC3339Nano, stamp)
 	if err != nil { // not a timestamped line: keep it whole
 		ts, text = time.Now(), raw
-	} else if !cur.Admit(ts) {
+	} else if !win.holds(ts) || !cur.Admit(ts) {
 		return ts, false
 	}
 	l.Emit(timeline.Entry{Time: ts, Kind: timeline.KindLog, Namespace: l.Namespace, Pod: pod,

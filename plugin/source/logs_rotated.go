@@ -69,3 +69,43 @@ func (l *Logs) terminated(uid types.UID, c instance) *corev1.ContainerStateTermi
 	}
 	return nil
 }
+
+// span is the time an instance ran, as far as the pod status tells it
+// (zero ends are open), widened by a second each way because the status
+// has whole seconds.
+type span struct{ from, until time.Time }
+
+// holds reports whether a line stamped ts can be the instance's.
+func (s span) holds(ts time.Time) bool {
+	return (s.from.IsZero() || !ts.Before(s.from)) && (s.until.IsZero() || !ts.After(s.until))
+}
+
+// span is when instance c ran. The kubelet serves the log of a container
+// *name* (its current instance, or the one before), not of an ID: when the
+// pod status read here lags the kubelet's, a read meant for an instance
+// that has ended can return the next instance's lines. Lines outside the
+// instance's span belong to another instance and are not printed as this one's.
+func (l *Logs) span(uid types.UID, c instance) span {
+	if t := l.terminated(uid, c); t != nil {
+		s := span{from: t.StartedAt.Add(-time.Second)}
+		if !t.FinishedAt.IsZero() {
+			s.until = t.FinishedAt.Add(time.Second)
+		}
+		if t.StartedAt.IsZero() {
+			s.from = time.Time{}
+		}
+		return s
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p := l.pods[uid]; p != nil {
+		for _, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
+			for _, cs := range list {
+				if cs.Name == c.name && cs.ContainerID == c.id && cs.State.Running != nil && !cs.State.Running.StartedAt.IsZero() {
+					return span{from: cs.State.Running.StartedAt.Add(-time.Second)}
+				}
+			}
+		}
+	}
+	return span{}
+}

@@ -63,3 +63,28 @@ func TestLogsNoteRotated(t *testing.T) {
 		})
 	}
 }
+
+// TestLogsSpanKeepsTheNextInstanceOut: when the pod status lags the
+// kubelet's, a read meant for the instance that ended returns the next
+// one's lines too; only those within the instance's span are its own.
+func TestLogsSpanKeepsTheNextInstanceOut(t *testing.T) {
+	fl := &fakeLogs{current: map[string][]string{"init": {stamp(100, "x1"), stamp(4000, "x2"), stamp(20000, "y1")}},
+		previous: map[string][]string{}}
+	var mu sync.Mutex
+	var got []string
+	l := &Logs{Streamer: fl, Namespace: "ns", RetryDelay: time.Millisecond, Emit: func(e timeline.Entry) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e.Kind == timeline.KindLog {
+			got = append(got, e.Log.Line)
+		}
+	}}
+	term := &corev1.ContainerStateTerminated{ContainerID: "X", ExitCode: 1,
+		StartedAt: metav1.NewTime(t0), FinishedAt: metav1.NewTime(t0.Add(5 * time.Second))}
+	l.Update(context.Background(), podWith("u", []corev1.ContainerStatus{{Name: "init", ContainerID: "X",
+		State: corev1.ContainerState{Terminated: term}}}), false)
+	l.Wait()
+	if strings.Join(got, ",") != "x1,x2" {
+		t.Fatalf("lines = %v, want x1,x2", got)
+	}
+}

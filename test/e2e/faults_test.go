@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -152,8 +153,11 @@ func checkTimeline(t *testing.T, lines []render.JSONLine, kubectlRows []string, 
 	}
 	var theirs []string
 	for _, row := range kubectlRows {
-		if f := strings.Fields(row); len(f) >= 3 {
+		// a pod row: NAME READY STATUS RESTARTS AGE (kubectl's own messages are not rows)
+		if f := strings.Fields(row); len(f) >= 5 && readyCell.MatchString(f[1]) {
 			theirs = append(theirs, f[2])
+		} else {
+			t.Logf("kubectl get pods -w printed a line that is not a row: %q", row)
 		}
 	}
 	if !isSubsequence(dedupe(theirs), dedupe(ours)) {
@@ -167,6 +171,8 @@ func checkTimeline(t *testing.T, lines []render.JSONLine, kubectlRows []string, 
 	}
 	t.Logf("%d log lines, %d statuses (%v), %d distinct events", want, len(ours), dedupe(ours), len(events))
 }
+
+var readyCell = regexp.MustCompile(`^[0-9]+/[0-9]+$`)
 
 // isSubsequence reports whether sub appears in seq in order.
 func isSubsequence(sub, seq []string) bool {
