@@ -74,24 +74,28 @@ type runner struct {
 	c    Clients
 	sink timeline.Sink
 
-	mu       sync.Mutex
-	sinkErr  error
-	tracker  timeline.Tracker
-	last     map[types.UID]string
-	pods     map[types.UID]timeline.StatusInfo
-	names    map[types.UID]string
-	owners   map[types.UID]bool
-	said     bool
-	synced   bool
-	ready    bool
-	failed   string
-	workload *source.WorkloadState
-	stop     context.CancelFunc
-	stopAll  context.CancelFunc
-	events   *source.Events
-	logs     *source.Logs
-	startup  startup
-	wg       sync.WaitGroup // goroutines of the runner itself
+	mu      sync.Mutex
+	sinkErr error
+	tracker timeline.Tracker
+	last    map[types.UID]string
+	pods    map[types.UID]timeline.StatusInfo
+	names   map[types.UID]string
+	owners  map[types.UID]bool
+	// ownerPods are the live pods of each owner followed through its pods
+	// (not the target's own owners): an owner left without pods (an old
+	// ReplicaSet after a rollout) stops being followed.
+	ownerPods map[types.UID]map[types.UID]bool
+	said      bool
+	synced    bool
+	ready     bool
+	failed    string
+	workload  *source.WorkloadState
+	stop      context.CancelFunc
+	stopAll   context.CancelFunc
+	events    *source.Events
+	logs      *source.Logs
+	startup   startup
+	wg        sync.WaitGroup // goroutines of the runner itself
 }
 
 // Run streams the target's timeline into sink until ctx ends or, with
@@ -117,7 +121,8 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 	watchCtx, cancel := context.WithCancel(logCtx)
 	defer cancel()
 	r := &runner{cfg: cfg, c: c, sink: sink, stop: cancel, stopAll: cancelLogs, last: map[types.UID]string{},
-		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{}}
+		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{},
+		ownerPods: map[types.UID]map[types.UID]bool{}}
 	r.startup.init(r)
 	ns := cfg.Target.Namespace
 	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit, OnListed: r.startup.listed}
@@ -220,6 +225,7 @@ func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted b
 	r.tracker.ObserveRestarts(p.Namespace, p.Name, st.TotalRestarts)
 	r.mu.Unlock()
 	r.logs.Update(logCtx, p, deleted)
+	r.countOwnerPods(p, deleted)
 	if deleted {
 		r.events.Forget(p.UID, r.cfg.EventLinger)
 		return
