@@ -68,6 +68,7 @@ type Logs struct {
 	pods      map[types.UID]*corev1.Pod
 	instances map[string]bool // container IDs being or done being followed
 	missing   map[string]bool // -c names already reported as not in a pod
+	printed   map[string]*printedLines
 	wg        sync.WaitGroup
 	// drain is cancelled by Drain: followers then stop following and make
 	// one last read from their cursor.
@@ -103,6 +104,11 @@ func (l *Logs) update(ctx context.Context, pod *corev1.Pod, deleted bool) (missi
 	l.init()
 	if deleted {
 		delete(l.pods, pod.UID)
+		for key := range l.printed {
+			if strings.HasPrefix(key, pod.Name+"/") {
+				delete(l.printed, key)
+			}
+		}
 		return nil
 	}
 	l.pods[pod.UID] = pod
@@ -234,7 +240,7 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 }
 
 // readOnce reads the log once; a followed read also ends when Drain is
-// called. It returns the time of the first line printed (zero if none).
+// called. It returns the time of the instance's first line read (zero if none).
 func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (time.Time, error) {
 	if !opts.Follow {
 		return l.read(ctx, pod, c, opts, cur, win)
@@ -272,15 +278,17 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 	}
 }
 
-// line prints one raw line unless the cursor has printed it already, and
-// reports its time and whether it was printed.
+// line prints one raw line unless it was printed already, and reports its
+// time and whether it is the instance's (within its span).
 func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor, win span) (time.Time, bool) {
 	stamp, text, _ := strings.Cut(raw, " ")
 	ts, err := time.Parse(time.RFC3339Nano, stamp)
 	if err != nil { // not a timestamped line: keep it whole
 		ts, text = time.Now(), raw
-	} else if !win.holds(ts) || !cur.Admit(ts) {
+	} else if !win.holds(ts) {
 		return ts, false
+	} else if !cur.Admit(ts) || !l.firstPrint(pod, c.name, ts, text) {
+		return ts, true
 	}
 	l.Emit(timeline.Entry{Time: ts, Kind: timeline.KindLog, Namespace: l.Namespace, Pod: pod,
 		Log: &timeline.LogInfo{Container: c.name, ContainerID: c.id, Init: c.init, Line: text}})

@@ -109,3 +109,44 @@ func (l *Logs) span(uid types.UID, c instance) span {
 	}
 	return span{}
 }
+
+// printedLines remembers the lines recently printed for one container name
+// of one pod, by the runtime's nanosecond timestamp and text.
+type printedLines struct {
+	seen  map[string]bool
+	order []string
+}
+
+// keepPrinted is how many lines per container name are remembered.
+const keepPrinted = 4096
+
+// firstPrint reports whether no other instance of the pod's container name
+// has printed this line (same nanosecond timestamp, same text) and records
+// it. When the pod status lags the kubelet's, the follower of an instance
+// the status still shows running can be served the next instance's log
+// (the kubelet resolves the container by name); that instance's own
+// follower then must not print those lines again.
+func (l *Logs) firstPrint(pod, name string, ts time.Time, text string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.init()
+	key := pod + "/" + name
+	p := l.printed[key]
+	if p == nil {
+		p = &printedLines{seen: map[string]bool{}}
+		l.printed[key] = p
+	}
+	id := ts.Format(time.RFC3339Nano) + " " + text
+	if p.seen[id] {
+		return false
+	}
+	p.seen[id] = true
+	p.order = append(p.order, id)
+	if len(p.order) > keepPrinted {
+		for _, old := range p.order[:keepPrinted/2] {
+			delete(p.seen, old)
+		}
+		p.order = append([]string(nil), p.order[keepPrinted/2:]...)
+	}
+	return true
+}

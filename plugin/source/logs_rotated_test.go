@@ -88,3 +88,39 @@ func TestLogsSpanKeepsTheNextInstanceOut(t *testing.T) {
 		t.Fatalf("lines = %v, want x1,x2", got)
 	}
 }
+
+// TestLogsNextInstanceNotPrintedTwice: the follower of instance X, which
+// the lagging status still shows running, is served instance Y's lines;
+// Y's own follower then does not print them again.
+func TestLogsNextInstanceNotPrintedTwice(t *testing.T) {
+	fl := &fakeLogs{current: map[string][]string{"init": {stamp(20000, "y1"), stamp(25000, "y2")}},
+		previous: map[string][]string{}}
+	var mu sync.Mutex
+	var got []string
+	l := &Logs{Streamer: fl, Namespace: "ns", RetryDelay: time.Millisecond, Emit: func(e timeline.Entry) {
+		mu.Lock()
+		defer mu.Unlock()
+		if e.Kind != timeline.KindLog {
+			got = append(got, "note: "+e.Notice)
+			return
+		}
+		got = append(got, e.Log.ContainerID+" "+e.Log.Line)
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "init", ContainerID: "X",
+		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: metav1.NewTime(t0)}}}}), false)
+	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 2 })
+	l.Update(ctx, podWith("u", []corev1.ContainerStatus{{Name: "init", ContainerID: "Y",
+		State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ContainerID: "Y", ExitCode: 1,
+			StartedAt: metav1.NewTime(t0.Add(20 * time.Second)), FinishedAt: metav1.NewTime(t0.Add(30 * time.Second))}},
+		LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ContainerID: "X"}}}}), false)
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	l.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("lines = %v, want y1 and y2 once each", got)
+	}
+}
