@@ -10,7 +10,7 @@ DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)
 PKG     := github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo
 LDFLAGS := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
 
-.PHONY: all build test test-unit test-e2e demo bench bench-shortener cluster-up cluster-down \
+.PHONY: all build test test-unit test-e2e demo bench bench-shortener soak cluster-up cluster-down \
         cluster-status images dist fmt vet clean help
 
 all: build
@@ -39,6 +39,9 @@ bench: ## Plugin benchmarks on the real cluster, as ratios against kubectl.
 
 bench-shortener: ## Shortener redirects/s and latency against pgbench -S.
 	hack/bench-shortener.sh
+
+soak: ## 30-minute watch of crash-looping pods: RSS and goroutine slopes, every line once (SOAK_DURATION=4m for short).
+	hack/soak.sh
 
 cluster-up: ## Bring up the local single-node cluster (.cluster/kubeconfig).
 	test/cluster/cluster.sh up

@@ -50,6 +50,15 @@ type WatchOptions struct {
 	Color string
 	// NoSummary leaves out the summary printed at the end.
 	NoSummary bool
+	// WaitForCreate waits for a target that does not exist yet instead of
+	// failing with "not found", as kubectl wait --for=create does.
+	WaitForCreate bool
+	// DebugAddr, if set, serves Go's pprof endpoints there while the
+	// watch runs (--debug-addr; off by default).
+	DebugAddr string
+	// CreatePoll is how often a target is looked for again while waiting
+	// for it (default target.DefaultCreatePoll).
+	CreatePoll time.Duration
 
 	// Clients and Clock are set by Complete; tests may set them instead.
 	Clients stream.Clients
@@ -89,7 +98,10 @@ Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SE
   # A pod, a StatefulSet, a Job, or any selector; app containers' logs too
   kubectl initwait watch pod/webapp-7cc6d9f8b-x2x9q --all-containers
   kubectl initwait watch sts postgres
-  kubectl initwait watch -l app.kubernetes.io/part-of=initwait-demo -o json`,
+  kubectl initwait watch -l app.kubernetes.io/part-of=initwait-demo -o json
+
+  # Start before kubectl apply: wait for the Deployment to be created (at most 5 minutes)
+  kubectl initwait watch webapp --wait-for-create --timeout 5m`,
 		Args:              cobra.MaximumNArgs(2),
 		ValidArgsFunction: TargetCompletion(flags),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -97,6 +109,10 @@ Deployment, StatefulSet, ReplicaSet, DaemonSet, Job or Pod; or the pods of -l SE
 		},
 	}
 	o.AddFlags(cmd)
+	cmd.Flags().BoolVar(&o.WaitForCreate, "wait-for-create", o.WaitForCreate,
+		"Wait for a target that does not exist yet (like kubectl wait --for=create) instead of failing with not found; --timeout includes the wait")
+	cmd.Flags().StringVar(&o.DebugAddr, "debug-addr", o.DebugAddr,
+		"Serve Go's pprof endpoints (goroutines, heap, profiles) on HOST:PORT while watching, e.g. 127.0.0.1:6060; off by default")
 	return cmd
 }
 
@@ -167,6 +183,9 @@ func (o *WatchOptions) Validate() error {
 	if err := checkOutput(o.Output); err != nil {
 		return err
 	}
+	if err := checkDebugAddr(o.DebugAddr); err != nil {
+		return err
+	}
 	return checkColor(o.Color)
 }
 
@@ -197,9 +216,12 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tgt, err := target.Resolver{Client: o.Clients.Kube, Mapper: o.Mapper}.Resolve(ctx, o.Namespace, spec)
-	if err != nil {
-		return err
+	if o.DebugAddr != "" {
+		stop, _, err := serveDebug(o.DebugAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	sink := newSink(o.Output, o.Color, o.Out, o.Getenv)
 	if j, ok := sink.(*render.JSON); ok {
@@ -210,6 +232,10 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
+	}
+	tgt, err := o.resolve(ctx, runCtx, spec, sink)
+	if err != nil {
+		return err
 	}
 	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Clock: o.Clock, Columns: timeline.ColumnarOf(sink),
 		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
@@ -223,6 +249,33 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		}
 	}
 	return o.outcome(ctx, runCtx, tgt, res)
+}
+
+// resolve reads the target; with --wait-for-create it waits for it to be
+// created, saying so once on the timeline, within --timeout.
+func (o *WatchOptions) resolve(ctx, runCtx context.Context, spec target.Spec, sink timeline.Sink) (target.Target, error) {
+	r := target.Resolver{Client: o.Clients.Kube, Mapper: o.Mapper}
+	if !o.WaitForCreate {
+		return r.Resolve(ctx, o.Namespace, spec)
+	}
+	var sinkErr error
+	a := target.Awaiter{Resolver: r, Poll: o.CreatePoll, OnWaiting: func(desc string) {
+		sinkErr = sink.Emit(timeline.Entry{Time: o.Clock.Now(), Kind: timeline.KindNotice, Namespace: o.Namespace,
+			Notice: fmt.Sprintf("waiting for %s to be created", desc)})
+	}}
+	tgt, err := a.Resolve(runCtx, o.Namespace, spec)
+	var te *target.CreateTimeoutError
+	switch {
+	case sinkErr != nil:
+		return tgt, fmt.Errorf("writing the timeline: %w", sinkErr)
+	case errors.As(err, &te) && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		return tgt, fmt.Errorf("timed out after %s waiting for %s/%s to be created in namespace %q",
+			o.Timeout, te.NotFound.Kind.Word(), te.NotFound.Name, te.NotFound.Namespace)
+	case errors.As(err, &te):
+		return tgt, fmt.Errorf("interrupted while waiting for %s/%s to be created in namespace %q",
+			te.NotFound.Kind.Word(), te.NotFound.Name, te.NotFound.Namespace)
+	}
+	return tgt, err
 }
 
 // outcome is the exit of a finished watch: with --until never the watch

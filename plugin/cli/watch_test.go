@@ -26,6 +26,8 @@ func TestWatchValidate(t *testing.T) {
 		{"bad until", func(o *WatchOptions) { o.Target, o.Until = "webapp", "forever" }, "invalid --until"},
 		{"negative timeout", func(o *WatchOptions) { o.Target, o.Timeout = "webapp", -time.Second }, "must not be negative"},
 		{"bad output", func(o *WatchOptions) { o.Target, o.Output = "webapp", "yaml" }, `--output must be one of: text, json (got "yaml")`},
+		{"debug addr", func(o *WatchOptions) { o.Target, o.DebugAddr = "webapp", "127.0.0.1:6060" }, ""},
+		{"bad debug addr", func(o *WatchOptions) { o.Target, o.DebugAddr = "webapp", "6060" }, `invalid --debug-addr "6060": want HOST:PORT`},
 		{"bad color", func(o *WatchOptions) { o.Target, o.Color = "webapp", "rainbow" }, `--color must be one of: auto, always, never (got "rainbow")`},
 	}
 	for _, tt := range tests {

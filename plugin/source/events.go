@@ -47,16 +47,17 @@ type Events struct {
 	wg       sync.WaitGroup
 }
 
-// Follow starts watching ref's events unless they are (or were) watched
-// already, and reports whether it did. It does nothing once ctx has ended
-// or Wait has been called.
+// Follow starts watching ref's events unless they are watched already,
+// and reports whether it did; an object forgotten before is watched again
+// (its events listed anew, printed only where their counts grew). It does
+// nothing once ctx has ended or Wait has been called.
 func (e *Events) Follow(ctx context.Context, ref target.ObjectRef) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.watching == nil {
 		e.watching = map[types.UID]context.CancelFunc{}
 	}
-	if _, seen := e.watching[ref.UID]; ref.UID == "" || seen || e.closed || ctx.Err() != nil {
+	if cancel := e.watching[ref.UID]; ref.UID == "" || cancel != nil || e.closed || ctx.Err() != nil {
 		return false
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -71,7 +72,7 @@ func (e *Events) Follow(ctx context.Context, ref target.ObjectRef) bool {
 }
 
 // Forget stops the watch of uid's events after linger (so that the events
-// of an object's last moments still arrive); the object is not watched
+// of an object's last moments still arrive), until Follow is called for it
 // again.
 func (e *Events) Forget(uid types.UID, linger time.Duration) {
 	e.mu.Lock()

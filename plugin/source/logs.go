@@ -72,6 +72,7 @@ type Logs struct {
 	pods      map[types.UID]*corev1.Pod
 	instances map[string]bool // container IDs being or done being followed
 	missing   map[string]bool // -c names already reported as not in a pod
+	printed   map[string]*printedLines
 	wg        sync.WaitGroup
 	// drain is cancelled by Drain: followers then stop following and make
 	// one last read from their cursor.
@@ -107,6 +108,11 @@ func (l *Logs) update(ctx context.Context, pod *corev1.Pod, deleted bool) (missi
 	l.init()
 	if deleted {
 		delete(l.pods, pod.UID)
+		for key := range l.printed {
+			if strings.HasPrefix(key, pod.Name+"/") {
+				delete(l.printed, key)
+			}
+		}
 		return nil
 	}
 	l.pods[pod.UID] = pod
@@ -200,11 +206,15 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		draining := l.draining()
 		opts := &corev1.PodLogOptions{Container: c.name, Timestamps: true,
 			Follow: st == instanceRunning && !draining, Previous: st == instancePrevious}
-		if last := cur.Last(); !last.IsZero() {
-			opts.SinceTime = &metav1.Time{Time: last}
+		fromStart := cur.Last().IsZero()
+		if !fromStart {
+			opts.SinceTime = &metav1.Time{Time: cur.Last()}
 		}
-		err := l.readOnce(ctx, pod, c, opts, &cur)
+		first, err := l.readOnce(ctx, pod, c, opts, &cur, l.span(uid, c))
 		if draining || (!opts.Follow && err == nil && st != instanceRunning) {
+			if fromStart && err == nil && !draining {
+				l.noteRotated(uid, pod, c, first)
+			}
 			return // the last read of a drain, or a complete read of an ended instance
 		}
 		if opts.Follow && l.draining() {
@@ -233,22 +243,23 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 	}
 }
 
-// readOnce reads the log once; a followed read also ends when Drain is called.
-func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+// readOnce reads the log once; a followed read also ends when Drain is
+// called. It returns the time of the instance's first line read (zero if none).
+func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (time.Time, error) {
 	if !opts.Follow {
-		return l.read(ctx, pod, c, opts, cur)
+		return l.read(ctx, pod, c, opts, cur, win)
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(l.drain, cancel)
 	defer stop()
-	return l.read(rctx, pod, c, opts, cur)
+	return l.read(rctx, pod, c, opts, cur, win)
 }
 
-func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor) error {
+func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (first time.Time, err error) {
 	rc, err := l.Streamer.Stream(ctx, l.Namespace, pod, opts)
 	if err != nil {
-		return err
+		return first, err
 	}
 	defer rc.Close()
 	cur.StartPass()
@@ -258,25 +269,32 @@ func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.Po
 		// A line cut short by a broken or cancelled stream is read again,
 		// whole, by the next read from the cursor.
 		if line != "" && (err == nil || errors.Is(err, io.EOF)) {
-			l.line(pod, c, strings.TrimRight(line, "\r\n"), cur)
+			if ts, ok := l.line(pod, c, strings.TrimRight(line, "\r\n"), cur, win); ok && first.IsZero() {
+				first = ts
+			}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil
+			return first, nil
 		}
 		if err != nil {
-			return err
+			return first, err
 		}
 	}
 }
 
-func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor) {
+// line prints one raw line unless it was printed already, and reports its
+// time and whether it is the instance's (within its span).
+func (l *Logs) line(pod string, c instance, raw string, cur *timeline.LogCursor, win span) (time.Time, bool) {
 	stamp, text, _ := strings.Cut(raw, " ")
 	ts, err := time.Parse(time.RFC3339Nano, stamp)
 	if err != nil { // not a timestamped line: keep it whole
 		ts, text = wallIfNil(l.Clock).Now(), raw
-	} else if !cur.Admit(ts) {
-		return
+	} else if !win.holds(ts) {
+		return ts, false
+	} else if !cur.Admit(ts) || !l.firstPrint(pod, c.name, ts, text) {
+		return ts, true
 	}
 	l.Emit(timeline.Entry{Time: ts, Kind: timeline.KindLog, Namespace: l.Namespace, Pod: pod,
 		Log: &timeline.LogInfo{Container: c.name, ContainerID: c.id, Init: c.init, Line: text}})
+	return ts, true
 }

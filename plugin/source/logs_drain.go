@@ -12,6 +12,7 @@ import (
 func (l *Logs) init() {
 	if !l.initialised {
 		l.pods, l.instances, l.missing = map[types.UID]*corev1.Pod{}, map[string]bool{}, map[string]bool{}
+		l.printed = map[string]*printedLines{}
 		l.drain, l.startDrain = context.WithCancel(context.Background())
 		l.initialised = true
 	}

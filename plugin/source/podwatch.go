@@ -39,10 +39,16 @@ type PodWatch struct {
 	// longer be reached (a list or watch fails without an API status) and
 	// with true when it can again. Calls come only on changes.
 	OnConnection func(ok bool)
+	// OnResync, if set, is called once after each re-list that a 410 Gone
+	// forced (the watch's resourceVersion was compacted away), once its
+	// rows have been delivered.
+	OnResync func()
 	// RetryDelay is the pause between failed re-lists (default 1s).
 	RetryDelay time.Duration
 	// Clock times the pause (default the wall clock).
 	Clock clock.Clock
+
+	expired bool // a 410 Gone asked for the re-list not yet done
 
 	known   map[types.UID]PodRow
 	columns []metav1.TableColumnDefinition
@@ -104,6 +110,10 @@ func (w *PodWatch) Run(ctx context.Context) error {
 				}
 				continue
 			}
+			if w.expired && w.OnResync != nil {
+				w.OnResync()
+			}
+			w.expired = false
 		}
 		rv, err = w.watch(ctx, rv)
 		if err != nil {
@@ -194,6 +204,7 @@ func (w *PodWatch) watch(ctx context.Context, rv string) (string, error) {
 			case watch.Error:
 				status := apierrors.FromObject(ev.Object)
 				if apierrors.IsGone(status) || apierrors.IsResourceExpired(status) || statusCode(status) == http.StatusGone {
+					w.expired = true
 					return "", nil
 				}
 				if apierrors.IsForbidden(status) {

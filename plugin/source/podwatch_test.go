@@ -80,7 +80,8 @@ func TestPodWatchRelistsAfterGone(t *testing.T) {
 	}
 	got := make(chan seen, 20)
 	pw := &PodWatch{Tables: ft, Target: target.Target{Namespace: "ns", LabelSelector: "app=x"}, Clock: clocktest.New(t0),
-		OnRow: func(r PodRow, deleted bool) { got <- seen{r.Pod.Name, r.Status, deleted} }}
+		OnRow:    func(r PodRow, deleted bool) { got <- seen{r.Pod.Name, r.Status, deleted} },
+		OnResync: func() { got <- seen{name: "resync"} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- pw.Run(ctx) }()
@@ -103,9 +104,15 @@ func TestPodWatchRelistsAfterGone(t *testing.T) {
 	w.Error(&metav1.Status{Status: metav1.StatusFailure, Code: http.StatusGone, Reason: metav1.StatusReasonExpired, Message: "too old"})
 	expect(seen{"pod-a", "Running", false})
 	expect(seen{"pod-b", "Pending", false})
+	expect(seen{name: "resync"}) // once, after the re-list's rows
 	w2 := <-ft.watchers
 	w2.Delete(tableOf(t, row("b", "pod-b", "Terminating")))
 	expect(seen{"pod-b", "Terminating", true})
+	select {
+	case g := <-got:
+		t.Fatalf("unexpected %+v", g)
+	case <-time.After(50 * time.Millisecond):
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -82,25 +82,29 @@ type runner struct {
 	c    Clients
 	sink timeline.Sink
 
-	mu       sync.Mutex
-	sinkErr  error
-	tracker  timeline.Tracker
-	last     map[types.UID]string
-	pods     map[types.UID]timeline.StatusInfo
-	names    map[types.UID]string
-	owners   map[types.UID]bool
-	widest   int // the widest pod or owner seen, for the pod column
-	said     bool
-	synced   bool
-	ready    bool
-	failed   string
-	workload *source.WorkloadState
-	stop     context.CancelFunc
-	stopAll  context.CancelFunc
-	events   *source.Events
-	logs     *source.Logs
-	startup  startup
-	wg       sync.WaitGroup // goroutines of the runner itself
+	mu      sync.Mutex
+	sinkErr error
+	tracker timeline.Tracker
+	last    map[types.UID]string
+	pods    map[types.UID]timeline.StatusInfo
+	names   map[types.UID]string
+	owners  map[types.UID]bool
+	// ownerPods are the live pods of each owner followed through its pods
+	// (not the target's own owners): an owner left without pods (an old
+	// ReplicaSet after a rollout) stops being followed.
+	ownerPods map[types.UID]map[types.UID]bool
+	widest    int // the widest pod or owner seen, for the pod column
+	said      bool
+	synced    bool
+	ready     bool
+	failed    string
+	workload  *source.WorkloadState
+	stop      context.CancelFunc
+	stopAll   context.CancelFunc
+	events    *source.Events
+	logs      *source.Logs
+	startup   startup
+	wg        sync.WaitGroup // goroutines of the runner itself
 }
 
 // Run streams the target's timeline into sink until ctx ends or, with
@@ -126,7 +130,8 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 	watchCtx, cancel := context.WithCancel(logCtx)
 	defer cancel()
 	r := &runner{cfg: cfg, c: c, sink: sink, stop: cancel, stopAll: cancelLogs, last: map[types.UID]string{},
-		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{}}
+		pods: map[types.UID]timeline.StatusInfo{}, names: map[types.UID]string{}, owners: map[types.UID]bool{},
+		ownerPods: map[types.UID]map[types.UID]bool{}}
 	r.startup.init(r)
 	ns := cfg.Target.Namespace
 	r.events = &source.Events{Client: c.Kube, Namespace: ns, Emit: r.emit, OnListed: r.startup.listed, Clock: cfg.Clock}
@@ -146,7 +151,8 @@ func Run(ctx context.Context, c Clients, cfg Config, sink timeline.Sink) (Result
 		OnRow:        func(row source.PodRow, deleted bool) { r.onRow(watchCtx, logCtx, row, deleted) },
 		OnSynced:     r.onSynced,
 		OnEvent:      r.onEvent,
-		OnConnection: r.onConnection}
+		OnConnection: r.onConnection,
+		OnResync:     r.onResync}
 	err := pw.Run(watchCtx)
 	cancel()
 	r.mu.Lock()
@@ -229,6 +235,7 @@ func (r *runner) onRow(ctx, logCtx context.Context, row source.PodRow, deleted b
 	r.tracker.ObserveRestarts(p.Namespace, p.Name, st.TotalRestarts)
 	r.mu.Unlock()
 	r.logs.Update(logCtx, p, deleted)
+	r.countOwnerPods(p, deleted)
 	if deleted {
 		r.events.Forget(p.UID, r.cfg.EventLinger)
 		return
@@ -297,6 +304,14 @@ func (r *runner) onConnection(ok bool) {
 		msg = "reconnected to the API server"
 	}
 	r.emit(timeline.Entry{Time: r.cfg.Clock.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace, Notice: msg})
+}
+
+// onResync says that the pods were listed again because the watch's
+// resourceVersion had been compacted away: what changed while the watch
+// was disconnected shows as one transition per pod.
+func (r *runner) onResync() {
+	r.emit(timeline.Entry{Time: r.cfg.Clock.Now(), Kind: timeline.KindNotice, Namespace: r.cfg.Target.Namespace,
+		Notice: "re-synced: the watch's resource version had expired (410 Gone), so the pods were listed again; changes made while disconnected show as one transition"})
 }
 
 func (r *runner) onWorkload(s source.WorkloadState) {

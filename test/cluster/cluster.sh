@@ -12,6 +12,10 @@
 #   status  prints each component's state; exit 0 only when all run and the node is Ready.
 #   images  builds and imports the demo images (pause, busybox, postgres, shortener).
 #   env     prints `export KUBECONFIG=...; export KUBECTL=...` for eval.
+#   restart|kill|pause|resume COMPONENT   for fault tests, on the running cluster (the owner's
+#           .cluster): restart stops COMPONENT if it runs and starts it again, waiting for it
+#           as up does; kill sends SIGKILL (restart brings it back); pause and resume send
+#           SIGSTOP and SIGCONT.
 #
 # Files: lib.sh (settings, helpers), build.sh (packages, binaries), certs.sh, network.sh,
 # components.sh, cleanup.sh, images.sh (+ imagebuild/, a Go image-tarball writer).
@@ -21,6 +25,14 @@ for f in lib build certs network components cleanup images; do
   # shellcheck source=/dev/null
   source "$HERE/$f.sh"
 done
+
+# The daemons must not inherit the fd of the cluster lock the caller holds (`flock LOCK
+# cluster.sh up` passes it on): they would hold the lock for as long as they run. flock(1)
+# keeps its own fd, so closing ours here does not release the lock.
+for f in /proc/$$/fd/*; do
+  if [[ $(readlink "$f" 2>/dev/null) == *.lock ]]; then eval "exec ${f##*/}>&-"; fi
+done
+unset f
 
 running_components() {
   local c n=0
@@ -104,6 +116,39 @@ cmd_status() {
   return $ok
 }
 
+cmd_component() {
+  local action=$1 name=${2:-} pid owner f
+  # Act on the running cluster as the checkout that started it configured it: its settings
+  # and start functions (its STATE, components and their configuration).
+  owner=$(cat "$OWNER_FILE" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$STATE" ] && [ -f "$(dirname "$owner")/test/cluster/components.sh" ]; then
+    for f in lib components; do
+      # shellcheck source=/dev/null
+      source "$(dirname "$owner")/test/cluster/$f.sh"
+    done
+  fi
+  [[ " ${COMPONENTS[*]} " == *" $name "* ]] || die "unknown component \"$name\": one of ${COMPONENTS[*]}"
+  if [ "$action" = restart ]; then
+    stop "$name"
+    case $name in
+      containerd) start_containerd "$(cat "$STATE/snapshotter")" ;;
+      kube-apiserver) start_apiserver ;;
+      kube-controller-manager) start_controller_manager ;;
+      kube-scheduler) start_scheduler ;;
+      *) "start_${name//-/_}" ;;
+    esac
+    return
+  fi
+  alive "$name" || die "$name is not running"
+  pid=$(cat "$(pidfile "$name")")
+  case $action in
+    kill) kill -KILL "$pid" ;;
+    pause) kill -STOP "$pid" ;;
+    resume) kill -CONT "$pid" ;;
+  esac
+  say "$action $name (pid $pid)"
+}
+
 cmd_env() {
   echo "export KUBECONFIG=$STATE/kubeconfig; export KUBECTL=$KUBECTL"
 }
@@ -114,5 +159,6 @@ case "${1:-}" in
   status) cmd_status ;;
   images) cmd_images ;;
   env) cmd_env ;;
-  *) echo "usage: test/cluster/cluster.sh up|down|status|images|env" >&2; exit 2 ;;
+  restart | kill | pause | resume) cmd_component "$@" ;;
+  *) echo "usage: test/cluster/cluster.sh up|down|status|images|env | restart|kill|pause|resume COMPONENT" >&2; exit 2 ;;
 esac

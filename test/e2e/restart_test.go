@@ -5,12 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,26 +13,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// apiserverPID is the pid of the local cluster's kube-apiserver, or 0 when
-// the cluster is not the project's own (then the restart test is skipped).
-func apiserverPID(t *testing.T) int {
-	b, err := os.ReadFile(filepath.Join(repoRoot, ".cluster", "pids", "kube-apiserver.pid"))
-	if err != nil {
-		t.Skipf("not the project's local cluster (no kube-apiserver pid file): %v", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pid
-}
-
 // TestWatchSurvivesAPIServerRestart kills kube-apiserver while an init
 // container is logging and the watch is streaming, starts it again, and
 // checks that no log line and no transition is lost or repeated.
 func TestWatchSurvivesAPIServerRestart(t *testing.T) {
-	pid := apiserverPID(t)
+	clusterState(t) // skips on a cluster that is not the project's own
 	ns := newNamespace(t, "watch-restart")
+	t.Cleanup(func() { healCluster(t) })
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	plugin, prec, stderr := startPlugin(t, ctx, "watch", "-n", ns, "-l", "app=ticker", "-o", "json", "--until", "ready", "--timeout", "5m")
@@ -52,15 +34,9 @@ func TestWatchSurvivesAPIServerRestart(t *testing.T) {
 		return strings.Contains(strings.Join(prec.snapshot(), "\n"), `"line":"tick 3"`), nil
 	})
 
-	t.Logf("killing kube-apiserver (pid %d)", pid)
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	clusterCtl(t, "kill", "kube-apiserver")
 	time.Sleep(8 * time.Second)
-	up := exec.Command(filepath.Join(repoRoot, "test", "cluster", "cluster.sh"), "up")
-	if out, err := up.CombinedOutput(); err != nil {
-		t.Fatalf("restarting the cluster: %v\n%s", err, out)
-	}
+	clusterCtl(t, "restart", "kube-apiserver")
 	t.Log("kube-apiserver is back")
 
 	if err := plugin.Wait(); err != nil {
