@@ -95,7 +95,7 @@ func TestWaits(t *testing.T) {
 		{name: "k8s-wait-for job", mutate: func(p *corev1.Pod) {
 			p.Spec.InitContainers[0].Image, p.Spec.InitContainers[0].Command = "groundnuty/k8s-wait-for:v1.6", nil
 			p.Spec.InitContainers[0].Args = []string{"job", "migrate"}
-		}, severity: SeverityProgressing, verdict: `waits for job/migrate: it waits for job/migrate (complete), a Kubernetes object: not followed`},
+		}, severity: SeverityProblem, verdict: `waits for job/migrate, but Job "migrate" does not exist in namespace "demo"`},
 		{name: "unbalanced quotes", mutate: func(p *corev1.Pod) { withCommand(p, `until nc -z "db 5432; do sleep 1; done`) },
 			severity: SeverityProgressing, verdict: "no dependency recognised",
 			evidence: "command: unparsable command (sh -c): 1:13: reached EOF without closing quote"},

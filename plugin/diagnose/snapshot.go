@@ -35,6 +35,7 @@ func (e errLogBudget) Error() string {
 // for at most maxLogs containers, one per workload and container: the other
 // pods of that workload share its summary.
 type snapshot struct {
+	*objectCache
 	client  kubernetes.Interface
 	pods    PodLister
 	meta    metadata.Interface
@@ -61,7 +62,7 @@ type loggedSummary struct {
 }
 
 func newSnapshot(client kubernetes.Interface, pods PodLister, meta metadata.Interface, all bool, maxLogs int) *snapshot {
-	return &snapshot{client: client, pods: pods, meta: meta, all: all, maxLogs: maxLogs, logs: map[string]loggedSummary{}}
+	return &snapshot{objectCache: newObjectCache(client), client: client, pods: pods, meta: meta, all: all, maxLogs: maxLogs, logs: map[string]loggedSummary{}}
 }
 
 // listing holds one kind's objects by namespace, and which lists were made
@@ -186,6 +187,16 @@ func (s *snapshot) PodsMatching(ctx context.Context, ns, selector string) ([]Pod
 		}
 	}
 	return out, nil
+}
+
+func (s *snapshot) PodNamed(ctx context.Context, ns, name string) ([]PodRow, error) {
+	rows, err := s.podRows(ctx, ns)
+	for _, r := range rows {
+		if r.Pod.Name == name {
+			return []PodRow{r}, err
+		}
+	}
+	return nil, err
 }
 
 func (s *snapshot) EndpointSlices(ctx context.Context, ns, service string) ([]discoveryv1.EndpointSlice, error) {
