@@ -36,11 +36,16 @@ func (d *Diagnoser) followObject(ctx context.Context, pod *corev1.Pod, dep Depen
 		return r.unknown(fmt.Sprintf("it waits for %s, which is only known when the container runs: not followed", dep.Address()))
 	case title == "":
 		return r.unknown(objectFinding(dep))
-	case o.Kind == "service":
-		if o.Name == "" {
-			return r.unknown(objectFinding(dep))
-		}
+	case o.Kind == "service" && o.Name == "":
+		return r.unknown(objectFinding(dep))
+	case o.Kind == "service" && o.Condition != waitfor.ConditionExists:
 		return d.followService(ctx, r, serviceRef{name: o.Name, namespace: ns})
+	case o.Kind == "service":
+		if _, err := d.reader.Service(ctx, ns, o.Name); err != nil {
+			return d.followService(ctx, r, serviceRef{name: o.Name, namespace: ns}) // its words for missing or unreadable
+		}
+		r.OK, r.Severity, r.Finding = true, SeverityOK, fmt.Sprintf("Service %q exists", o.Name)
+		return r
 	}
 	what := fmt.Sprintf("%s %q", title, o.Name)
 	if o.Name == "" {
@@ -66,6 +71,9 @@ func (d *Diagnoser) followObject(ctx context.Context, pod *corev1.Pod, dep Depen
 		return r.problem(CauseMissingObject, fmt.Sprintf("no %s in namespace %q matches %s", title, ns, o.Selector))
 	case deleting:
 		return r.unknown(fmt.Sprintf("%s still exists in namespace %q", what, ns))
+	case o.Condition == waitfor.ConditionExists:
+		r.OK, r.Severity, r.Finding = true, SeverityOK, fmt.Sprintf("%s exists in namespace %q", what, ns)
+		return r
 	}
 	var states []objectState
 	for _, obj := range found {

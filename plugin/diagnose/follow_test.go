@@ -121,6 +121,14 @@ func TestFollowObjects(t *testing.T) {
 			sarErr:   apierrors.NewForbidden(authorizationv1.Resource("subjectaccessreviews"), "", nil),
 			severity: SeverityProgressing, verdict: "which is ready now",
 			evidence: `could not check whether ServiceAccount "default" of namespace "demo" may get jobs: you may not create subjectaccessreviews.authorization.k8s.io`},
+		{name: "kubectl get loop until the job exists", mutate: func(p *corev1.Pod) {
+			withCommand(p, "until kubectl get job migrate; do sleep 2; done")
+		}, allow: readAll, severity: SeverityProblem, cause: CauseMissingObject, verdict: `waits for job/migrate, but Job "migrate" does not exist`},
+		{name: "kubectl get loop on the job's status", mutate: func(p *corev1.Pod) {
+			withCommand(p, "until [ \"$(kubectl get job migrate -o jsonpath='{.status.succeeded}')\" = 1 ]; do sleep 2; done")
+		}, objs: []runtime.Object{job("migrate")}, allow: map[string]bool{}, severity: SeverityProblem, cause: CauseForbidden,
+			verdict:  `may not get jobs in namespace "demo", so kubectl get can never see job/migrate`,
+			evidence: `meanwhile Job "migrate" has not completed yet`},
 		{name: "kubectl wait --for=delete of a gone pod", mutate: func(p *corev1.Pod) {
 			p.Spec.InitContainers[0].Command = []string{"kubectl", "wait", "--for=delete", "pod/old", "--timeout=60s"}
 		}, allow: readAll, severity: SeverityProgressing, verdict: `which is ready now (Pod "old" is gone from namespace "demo")`},
