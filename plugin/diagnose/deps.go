@@ -84,7 +84,7 @@ func containerDependencies(ctx context.Context, refs RefReader, pod *corev1.Pod,
 func (d *Diagnoser) checkWait(ctx context.Context, pod *corev1.Pod, dep Dependency) DependencyReport {
 	switch dep.Kind {
 	case waitfor.KindFile:
-		return checkFile(pod, dep)
+		return d.checkFile(ctx, pod, dep)
 	case waitfor.KindObject:
 		return d.checkObject(ctx, pod, dep)
 	}

@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -27,6 +28,9 @@ type ObjectReader interface {
 	// whether ServiceAccount sa of saNamespace may verb resource (of API
 	// group) in namespace.
 	MayServiceAccount(ctx context.Context, q accessQuestion) (accessAnswer, error)
+	// PodsOnNode lists the pods of every namespace bound to node (for the
+	// writers of a hostPath file).
+	PodsOnNode(ctx context.Context, node string) ([]corev1.Pod, error)
 }
 
 // accessQuestion is one SubjectAccessReview.
@@ -49,6 +53,7 @@ type objectCache struct {
 	client    kubernetes.Interface
 	workloads map[string]cached[[]runtime.Object]
 	access    map[accessQuestion]cached[accessAnswer]
+	nodePods  map[string]cached[[]corev1.Pod]
 	// requests counts the requests made.
 	requests int
 }
@@ -60,7 +65,7 @@ type cached[T any] struct {
 
 func newObjectCache(client kubernetes.Interface) *objectCache {
 	return &objectCache{client: client, workloads: map[string]cached[[]runtime.Object]{},
-		access: map[accessQuestion]cached[accessAnswer]{}}
+		access: map[accessQuestion]cached[accessAnswer]{}, nodePods: map[string]cached[[]corev1.Pod]{}}
 }
 
 // Workloads implements ObjectReader.
@@ -149,3 +154,18 @@ func (c *objectCache) MayServiceAccount(ctx context.Context, q accessQuestion) (
 }
 
 func serviceAccountUser(ns, sa string) string { return "system:serviceaccount:" + ns + ":" + sa }
+
+// PodsOnNode implements ObjectReader with one list per node.
+func (c *objectCache) PodsOnNode(ctx context.Context, node string) ([]corev1.Pod, error) {
+	if got, ok := c.nodePods[node]; ok {
+		return got.v, got.err
+	}
+	c.requests++
+	var pods []corev1.Pod
+	list, err := c.client.CoreV1().Pods("").List(ctx, metav1.ListOptions{FieldSelector: "spec.nodeName=" + node})
+	if err == nil {
+		pods = list.Items
+	}
+	c.nodePods[node] = cached[[]corev1.Pod]{pods, err}
+	return pods, err
+}
