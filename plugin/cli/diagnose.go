@@ -73,7 +73,9 @@ func NewDiagnoseCmd(flags *genericclioptions.ConfigFlags, streams genericiooptio
 init container that has not succeeded, a native sidecar that has not started, or an app container),
 read what it waits for from its command, args and env (pg_isready, nc, wget/curl, nslookup/getent,
 bash /dev/tcp, shortener wait-db ...), and follow that dependency through the cluster: Service,
-selector, EndpointSlices on the probed port, backing pods. Missing Secrets, ConfigMaps and keys,
+selector, EndpointSlices on the probed port, backing pods. A wait on a Job, pods, a Service or a
+Deployment (k8s-wait-for, kubectl wait / rollout status) follows the object, and asks with a
+SubjectAccessReview whether the pod's ServiceAccount may read it. Missing Secrets, ConfigMaps and keys,
 image pull errors, crash loops and exit codes are named too. Each pod gets one verdict line, the
 evidence under it and the commands to run next.
 

@@ -8,7 +8,9 @@ type Cause string
 const (
 	CauseMissingTool     Cause = "missing-tool"
 	CauseBrokenProbe     Cause = "broken-probe"
+	CauseForbidden       Cause = "forbidden"
 	CauseMissingService  Cause = "missing-service"
+	CauseMissingObject   Cause = "missing-object"
 	CauseServicePort     Cause = "service-port"
 	CauseNoBackingPods   Cause = "service-selects-nothing"
 	CauseDependency      Cause = "dependency-not-ready"
@@ -36,7 +38,8 @@ var causeTitles = []struct {
 	title string
 }{
 	{CauseMissingTool, "missing tool"}, {CauseBrokenProbe, "broken probe"},
-	{CauseMissingService, "missing Service"}, {CauseServicePort, "Service lacks the probed port"},
+	{CauseForbidden, "ServiceAccount may not read what it waits for"},
+	{CauseMissingService, "missing Service"}, {CauseMissingObject, "missing object it waits for"}, {CauseServicePort, "Service lacks the probed port"},
 	{CauseNoBackingPods, "Service selects no pods"}, {CauseDependency, "dependency not ready"},
 	{CauseLocalhost, "probes localhost"},
 	{CauseMissingSecret, "missing Secret"}, {CauseMissingConfig, "missing ConfigMap"},

@@ -80,15 +80,13 @@ func containerDependencies(ctx context.Context, refs RefReader, pod *corev1.Pod,
 }
 
 // checkWait follows one dependency: a file through the pod's volumes, a
-// Kubernetes object as not followed, anything else through its Service.
+// Kubernetes object to its state (checkObject), anything else through its Service.
 func (d *Diagnoser) checkWait(ctx context.Context, pod *corev1.Pod, dep Dependency) DependencyReport {
 	switch dep.Kind {
 	case waitfor.KindFile:
-		return checkFile(pod, dep)
+		return d.checkFile(ctx, pod, dep)
 	case waitfor.KindObject:
-		r := DependencyReport{Dependency: dep}.unknown(objectFinding(dep))
-		r.Next = []string{objectNext(dep.Object, pod.Namespace)}
-		return r
+		return d.checkObject(ctx, pod, dep)
 	}
 	return d.checkDependency(ctx, pod, dep)
 }

@@ -72,6 +72,11 @@ func TestWaits(t *testing.T) {
 			verdict: `only init container "later" and container "webapp" mount it writable, and none runs while "check-db-ready" waits`},
 		{name: "file on emptyDir nobody writes", mutate: fileWait, severity: SeverityProblem,
 			verdict: `which no other container of the pod mounts writable: nothing can create it`},
+		{name: "file on a hostPath nothing else mounts", mutate: hostWait, severity: SeverityProgressing,
+			verdict: `waits for /run/x/ready: /run/x/ready is on hostPath volume "host" (/var/run/x on the node), and no other pod on node node-1 mounts /var/run/x/ready writable: only a process of the node itself can create it`},
+		{name: "file on a hostPath a DaemonSet's pod writes", mutate: hostWait, objs: []runtime.Object{agentPod("node-1"), agentPod("node-2")},
+			severity: SeverityProgressing,
+			verdict:  `/run/x/ready is on hostPath volume "host" (/var/run/x on the node), written on node node-1: by container "agent" of pod demo/agent-node-1 of DaemonSet agent (hostPath /var/run), or a process of the node`},
 		{name: "file on the container's own filesystem", mutate: func(p *corev1.Pod) {
 			withCommand(p, "while [ ! -e /tmp/done ]; do sleep 1; done")
 		}, severity: SeverityProblem, verdict: `/tmp/done is on the container's own filesystem, not on a volume`},
@@ -97,7 +102,7 @@ func TestWaits(t *testing.T) {
 		{name: "k8s-wait-for job", mutate: func(p *corev1.Pod) {
 			p.Spec.InitContainers[0].Image, p.Spec.InitContainers[0].Command = "groundnuty/k8s-wait-for:v1.6", nil
 			p.Spec.InitContainers[0].Args = []string{"job", "migrate"}
-		}, severity: SeverityProgressing, verdict: `waits for job/migrate: it waits for job/migrate (complete), a Kubernetes object: not followed`},
+		}, severity: SeverityProblem, verdict: `waits for job/migrate, but Job "migrate" does not exist in namespace "demo"`},
 		{name: "unbalanced quotes", mutate: func(p *corev1.Pod) { withCommand(p, `until nc -z "db 5432; do sleep 1; done`) },
 			severity: SeverityProgressing, verdict: "no dependency recognised",
 			evidence: "command: unparsable command (sh -c): 1:13: reached EOF without closing quote"},
@@ -119,6 +124,25 @@ func TestWaits(t *testing.T) {
 				t.Errorf("evidence lacks %q:\n%s", tt.evidence, all)
 			}
 		})
+	}
+}
+
+// hostWait makes the init container wait for a file on a hostPath, on node-1.
+func hostWait(p *corev1.Pod) {
+	withCommand(p, "until [ -f /run/x/ready ]; do sleep 1; done")
+	p.Spec.NodeName = "node-1"
+	p.Spec.Volumes = []corev1.Volume{{Name: "host", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/run/x"}}}}
+	p.Spec.InitContainers[0].VolumeMounts = mount("host", "/run/x")
+}
+
+// agentPod is a DaemonSet's pod on node that mounts the node's /var/run writable.
+func agentPod(node string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "agent-" + node, Namespace: ns, OwnerReferences: []metav1.OwnerReference{{
+			APIVersion: "apps/v1", Kind: "DaemonSet", Name: "agent", UID: "ds", Controller: ptr(true)}}},
+		Spec: corev1.PodSpec{NodeName: node,
+			Volumes:    []corev1.Volume{{Name: "run", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/run"}}}},
+			Containers: []corev1.Container{{Name: "agent", VolumeMounts: mount("run", "/host/run")}}},
 	}
 }
 

@@ -19,6 +19,11 @@ type logSignals struct {
 	usageTool, usageLine string
 	// busybox is a `BusyBox v1.35.0 (...) multi-call binary.` line, if seen.
 	busybox string
+	// forbidden counts the API server's refusals the command printed
+	// (`Error from server (Forbidden): jobs.batch "x" is forbidden: ...`);
+	// forbiddenLine is the first.
+	forbidden     int
+	forbiddenLine string
 }
 
 // shellPrefix is how shells and exec wrappers start their error lines:
@@ -36,6 +41,8 @@ var (
 	optionErrorLine = regexp.MustCompile(`^([\w.+-]+): (?:invalid option|unrecognized option|unknown option|illegal option|option requires an argument|option '[^']*' (?:requires|doesn't allow) an argument)`)
 	usageLine       = regexp.MustCompile(`^(?i:usage): +([\w./+-]+)`)
 	busyboxLine     = regexp.MustCompile(`^BusyBox v\S+ .*multi-call binary`)
+	// forbiddenLogLine: kubectl's `Error from server (Forbidden): ...` and client-go's `... is forbidden: User "..." cannot ...`.
+	forbiddenLogLine = regexp.MustCompile(`\(Forbidden\)|is forbidden: User "[^"]*" cannot `)
 )
 
 // scan reads one log line.
@@ -68,6 +75,11 @@ func (s *logSignals) scan(line string) {
 	if s.busybox == "" && busyboxLine.MatchString(line) {
 		s.busybox = line
 	}
+	if forbiddenLogLine.MatchString(line) {
+		if s.forbidden++; s.forbidden == 1 {
+			s.forbiddenLine = oneLine(line)
+		}
+	}
 }
 
 // missingCommand is the command a shell or wrapper could not find, if line says so.
@@ -99,6 +111,10 @@ func (s *logSignals) merge(o logSignals) {
 	if s.busybox == "" {
 		s.busybox = o.busybox
 	}
+	if s.forbiddenLine == "" {
+		s.forbiddenLine = o.forbiddenLine
+	}
+	s.forbidden += o.forbidden
 }
 
 // attempts is how many attempts printed a usage error: one per option error

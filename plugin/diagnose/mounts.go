@@ -106,8 +106,20 @@ func keyFor(items []corev1.KeyToPath, rel string) string {
 	return rel
 }
 
+// scriptReader is a RefReader that reads the data of a ConfigMap a script
+// is run from even when it reads only the metadata of the others (a scan).
+type scriptReader interface {
+	ScriptConfigMap(ctx context.Context, namespace, name string) (map[string]string, error)
+}
+
 func (f podFiles) configMapFile(name string, items []corev1.KeyToPath, rel string) (string, bool, string) {
-	data, err := configMapData(f.ctx, f.refs, f.pod.Namespace, name)
+	var data map[string]string
+	var err error
+	if sr, ok := f.refs.(scriptReader); ok {
+		data, err = sr.ScriptConfigMap(f.ctx, f.pod.Namespace, name)
+	} else {
+		data, err = configMapData(f.ctx, f.refs, f.pod.Namespace, name)
+	}
 	if err != nil {
 		return "", false, fmt.Sprintf("ConfigMap %q could not be read", name)
 	}

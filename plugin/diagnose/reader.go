@@ -15,6 +15,7 @@ import (
 // a namespace or the cluster). The verdict code knows only this interface.
 type Reader interface {
 	RefReader
+	ObjectReader
 	// PodEvents returns the events about pod, oldest first.
 	PodEvents(ctx context.Context, pod *corev1.Pod) []corev1.Event
 	// Service gets one Service; a missing one is a NotFound API error.
@@ -25,6 +26,8 @@ type Reader interface {
 	Namespace(ctx context.Context, name string) error
 	// PodsMatching lists the pods of namespace that match a label selector.
 	PodsMatching(ctx context.Context, namespace, selector string) ([]PodRow, error)
+	// PodNamed lists the pod of namespace named name: none or one.
+	PodNamed(ctx context.Context, namespace, name string) ([]PodRow, error)
 	// EndpointSlices lists the EndpointSlices of a Service.
 	EndpointSlices(ctx context.Context, namespace, service string) ([]discoveryv1.EndpointSlice, error)
 	// Log summarizes one container instance's log.
@@ -35,12 +38,13 @@ type Reader interface {
 // ConfigMaps are read once each).
 type liveReader struct {
 	*clientRefs
+	*objectCache
 	client kubernetes.Interface
 	pods   PodLister
 }
 
 func newLiveReader(client kubernetes.Interface, pods PodLister) *liveReader {
-	return &liveReader{clientRefs: newClientRefs(client), client: client, pods: pods}
+	return &liveReader{clientRefs: newClientRefs(client), objectCache: newObjectCache(client), client: client, pods: pods}
 }
 
 func (r *liveReader) PodEvents(ctx context.Context, pod *corev1.Pod) []corev1.Event {
@@ -72,6 +76,10 @@ func (r *liveReader) Namespace(ctx context.Context, name string) error {
 
 func (r *liveReader) PodsMatching(ctx context.Context, namespace, selector string) ([]PodRow, error) {
 	return r.pods.ListPods(ctx, namespace, metav1.ListOptions{LabelSelector: selector})
+}
+
+func (r *liveReader) PodNamed(ctx context.Context, namespace, name string) ([]PodRow, error) {
+	return r.pods.ListPods(ctx, namespace, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
 }
 
 func (r *liveReader) EndpointSlices(ctx context.Context, namespace, service string) ([]discoveryv1.EndpointSlice, error) {

@@ -35,6 +35,7 @@ func (e errLogBudget) Error() string {
 // for at most maxLogs containers, one per workload and container: the other
 // pods of that workload share its summary.
 type snapshot struct {
+	*objectCache
 	client  kubernetes.Interface
 	pods    PodLister
 	meta    metadata.Interface
@@ -50,6 +51,8 @@ type snapshot struct {
 	namespaces listing[corev1.Namespace]
 
 	logs map[string]loggedSummary
+	// scripts are the ConfigMaps read in full because a script is run from them.
+	scripts map[string]cached[map[string]string]
 	// logReads counts log requests made; logsSkipped those refused by the budget.
 	logReads, logsSkipped int
 }
@@ -61,7 +64,8 @@ type loggedSummary struct {
 }
 
 func newSnapshot(client kubernetes.Interface, pods PodLister, meta metadata.Interface, all bool, maxLogs int) *snapshot {
-	return &snapshot{client: client, pods: pods, meta: meta, all: all, maxLogs: maxLogs, logs: map[string]loggedSummary{}}
+	return &snapshot{objectCache: newObjectCache(client), client: client, pods: pods, meta: meta, all: all, maxLogs: maxLogs, logs: map[string]loggedSummary{},
+		scripts: map[string]cached[map[string]string]{}}
 }
 
 // listing holds one kind's objects by namespace, and which lists were made
@@ -188,6 +192,16 @@ func (s *snapshot) PodsMatching(ctx context.Context, ns, selector string) ([]Pod
 	return out, nil
 }
 
+func (s *snapshot) PodNamed(ctx context.Context, ns, name string) ([]PodRow, error) {
+	rows, err := s.podRows(ctx, ns)
+	for _, r := range rows {
+		if r.Pod.Name == name {
+			return []PodRow{r}, err
+		}
+	}
+	return nil, err
+}
+
 func (s *snapshot) EndpointSlices(ctx context.Context, ns, service string) ([]discoveryv1.EndpointSlice, error) {
 	items, err := s.slices.in(ctx, ns, s.all, func(ctx context.Context, ns string) ([]discoveryv1.EndpointSlice, error) {
 		list, err := s.client.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{})
@@ -217,6 +231,26 @@ func (s *snapshot) SecretData(ctx context.Context, ns, name string) (map[string]
 // ConfigMapData implements RefReader like SecretData.
 func (s *snapshot) ConfigMapData(ctx context.Context, ns, name string) (map[string]string, error) {
 	return nil, s.named(ctx, &s.configMaps, "configmaps", ns, name)
+}
+
+// ScriptConfigMap implements scriptReader: a ConfigMap that exists is
+// read in full, once per run, because a container runs a script from it.
+func (s *snapshot) ScriptConfigMap(ctx context.Context, ns, name string) (map[string]string, error) {
+	if err := s.named(ctx, &s.configMaps, "configmaps", ns, name); !errors.Is(err, errMetadataOnly) {
+		return nil, err
+	}
+	key := ns + "/" + name
+	if got, ok := s.scripts[key]; ok {
+		return got.v, got.err
+	}
+	s.requests++
+	var data map[string]string
+	cm, err := s.client.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
+	if err == nil {
+		data = cm.Data
+	}
+	s.scripts[key] = cached[map[string]string]{data, err}
+	return data, err
 }
 
 func (s *snapshot) named(ctx context.Context, l *listing[metav1.PartialObjectMetadata], resource, ns, name string) error {

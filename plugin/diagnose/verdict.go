@@ -67,10 +67,17 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	depNext := dependencyNext(rep.Dependencies)
 	st := b.status
 	name := cr.Name
-	if tf, ok := toolProblem(b, cr, rep.Dependencies); ok {
+	tf, ok := toolProblem(b, cr, rep.Dependencies)
+	if !ok {
+		tf, ok = forbiddenProblem(cr, rep.Dependencies)
+	}
+	if ok {
 		rep.Severity, rep.Cause, rep.Verdict = SeverityProblem, tf.cause, tf.verdict
 		rep.Evidence = append(append(rep.Evidence[:1:1], tf.evidence...), rep.Evidence[1:]...)
 		rep.Next = dedupe(append([]string{logs, describe}, depNext...))
+		if tf.cause == CauseForbidden {
+			rep.Next = dedupe(append(depNext, logs))
+		}
 		return rep
 	}
 	switch {

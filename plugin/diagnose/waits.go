@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // checkFile says who could create the file a container waits for: the
 // volume it is on, and which of the pod's containers mount that volume
 // writable and run while the waiting container does.
-func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
+func (d *Diagnoser) checkFile(ctx context.Context, pod *corev1.Pod, dep Dependency) DependencyReport {
 	r := DependencyReport{Dependency: dep}
 	v := dep.Volume
 	switch {
@@ -28,6 +29,8 @@ func checkFile(pod *corev1.Pod, dep Dependency) DependencyReport {
 	switch v.Kind {
 	case "configMap", "secret", "projected", "downwardAPI":
 		return r.unknown(on + ": the kubelet writes it from the pod spec's sources, no container does")
+	case "hostPath":
+		return d.hostPathWriters(ctx, r, pod, on)
 	case "emptyDir":
 	default:
 		return r.unknown(on + ", written from outside the pod: not followed")

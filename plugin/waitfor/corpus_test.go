@@ -107,7 +107,7 @@ var corpus = []corpusEntry{
 	// minixxie/k8s-services, scripts/k8s-wait-deployment.sh.
 	{name: "kubectl rollout status and wait -l", in: Input{Command: []string{"bash", "/scripts/k8s-wait-deployment.sh"}, Env: Env{"NS": {Value: "apps", Resolved: true}, "DEPLOYMENT": {Value: "api", Resolved: true}}},
 		scripts: map[string]string{"/scripts/k8s-wait-deployment.sh": "#!/bin/bash\n\nset +e;\nwhile : ; do \\\n\tsleep 1; \\\n\tkubectl -n $NS get deployment \"$DEPLOYMENT\" > /dev/null; \\\n\t[[ $? -ne 0 ]] || break; \\\ndone; \\\nkubectl -n $NS rollout status --watch --timeout=10m deployment \"$DEPLOYMENT\"\n\nlabels=$(kubectl -n $NS describe deployment $DEPLOYMENT | grep Selector: | awk '{print $NF}')\nkubectl -n $NS wait --for condition=ready --timeout=10m pod -l \"$labels\"\n"},
-		want:    []string{"k8s kubectl rollout status deployment/api -n apps for rollout", "k8s kubectl wait pod/ -l $(…) -n apps for condition=ready"}},
+		want:    []string{"k8s kubectl get deployment/api -n apps for exists", "k8s kubectl rollout status deployment/api -n apps for rollout", "k8s kubectl wait pod/ -l $(…) -n apps for condition=ready"}},
 	// TIC3001-AY2425S2/peerprep-g01, matching-service/wait-for-rabbitmq.sh.
 	{name: "while ! nc", in: Input{Command: []string{"/wait-for-rabbitmq.sh", "node", "index.js"}},
 		scripts: map[string]string{"/wait-for-rabbitmq.sh": "#!/bin/sh\nwhile ! nc -z rabbitmq 5672; do\n  echo \"Waiting for RabbitMQ to be ready...\"\n  sleep 1\ndone\necho \"RabbitMQ is ready!\"\nexec \"$@\" "},

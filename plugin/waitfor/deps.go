@@ -68,7 +68,8 @@ func (w *walker) add(deps []Dependency, env *shellEnv) {
 				}
 			}
 		case KindObject:
-			if d.Object == nil {
+			// kubectl get is a wait only when a loop repeats it.
+			if d.Object == nil || strings.HasSuffix(d.Tool, " get") && w.loops == 0 {
 				continue
 			}
 		default:

@@ -98,9 +98,15 @@ type Object struct {
 	Selector string `json:"selector,omitempty"`
 	// Namespace is empty for the pod's own.
 	Namespace string `json:"namespace,omitempty"`
-	// Condition is what is waited for: condition=complete, ready, rollout, ...
+	// Condition is what is waited for: condition=complete, ready, rollout,
+	// exists (ConditionExists), ...; empty for the kind's own "done"
+	// (a Job complete, a Deployment available, a pod Ready).
 	Condition string `json:"condition,omitempty"`
 }
+
+// ConditionExists is the condition of a `kubectl get` loop that only
+// waits for the object to exist.
+const ConditionExists = "exists"
 
 // Dependency is one thing the command waits for.
 type Dependency struct {

@@ -72,7 +72,7 @@ var recognisers = []recogniser{
 	{tools: []string{"k8s-wait-for-multi", "k8s-wait-for-multi.exe"}, flags: flagSpec{short: "n", long: []string{"namespace"}},
 		extract: k8sWaitForMultiDeps},
 	{tools: []string{"kubectl", "oc"},
-		flags: flagSpec{short: "nlfoscw", long: []string{"namespace", "selector", "for", "timeout", "context",
+		flags: flagSpec{short: "nlfosc", long: []string{"namespace", "selector", "for", "timeout", "context",
 			"kubeconfig", "output", "filename", "revision", "server", "cluster", "user", "token", "field-selector",
 			"template", "as", "request-timeout"}},
 		extract: kubectlDeps},

@@ -90,8 +90,8 @@ func k8sWaitForMultiDeps(c call) []Dependency {
 	return deps
 }
 
-// kubectlDeps reads `kubectl wait --for=X TYPE/NAME | TYPE NAME.. | TYPE -l SEL`
-// and `kubectl rollout status TYPE/NAME | TYPE NAME`.
+// kubectlDeps reads `kubectl wait --for=X TYPE/NAME | TYPE NAME.. | TYPE -l SEL`,
+// `kubectl rollout status TYPE/NAME | TYPE NAME` and `kubectl get TYPE NAME`.
 func kubectlDeps(c call) []Dependency {
 	pos := c.opts.positional
 	var tool, condition string
@@ -101,6 +101,13 @@ func kubectlDeps(c call) []Dependency {
 		condition, _ = c.opts.last("for")
 	case len(pos) > 1 && pos[0] == "rollout" && pos[1] == "status":
 		tool, pos, condition = c.tool+" rollout status", pos[2:], "rollout"
+	case len(pos) > 1 && pos[0] == "get":
+		// In a loop (see walker.add): until it exists, or, when its output
+		// is examined (-o jsonpath, json ...), until it is done.
+		tool, pos, condition = c.tool+" get", pos[1:], ConditionExists
+		if out, ok := c.opts.last("output", "o"); ok && out != "name" && out != "wide" {
+			condition = ""
+		}
 	default:
 		return nil
 	}

@@ -5,6 +5,7 @@
 #   docker.io/library/postgres:15     Debian bookworm minbase + postgresql-15 via debootstrap,
 #                                     with postgres/docker-entrypoint.sh (official contract)
 #   ghcr.io/kubectl-initwait/shortener:v0.1.0   ./cmd/shortener, static, uid 65532
+#   ghcr.io/kubectl-initwait/k8s-wait-for:e2e   busybox + kubectl + a wait_for.sh stand-in
 # Each layer tarball is cached in $CACHE/images under a key of its inputs; imagebuild/
 # (go-containerregistry) turns layers + config into a docker-archive that `ctr images import`
 # reads. An image whose key was already imported into the running containerd is skipped.
@@ -197,6 +198,27 @@ shortener_image() {
     -layer "$IMAGES/shortener-layer-$k.tar" -entrypoint '["/shortener"]' -user 65532:65532
 }
 
+# k8s_wait_for_image: the e2e tests' stand-in for groundnuty/k8s-wait-for (which cannot be
+# pulled here), under a name of its own: busybox_image's layer, then the kubectl built for the
+# cluster and images/k8s-wait-for/wait_for.sh (this project's script: the CLI subset the tests use).
+K8S_WAIT_FOR_IMAGE=ghcr.io/kubectl-initwait/k8s-wait-for:e2e
+k8s_wait_for_image() {
+  local bk k dir script=$HERE/images/k8s-wait-for/wait_for.sh
+  bk=$(key v1 "$(dpkg-query -W -f '${Version}' busybox-static)") # busybox_image's key
+  [ -s "$IMAGES/busybox-layer-$bk.tar" ] || busybox_image
+  k=$(key v1 "$bk" "$(filehash "$KUBECTL")" "$(filehash "$script")")
+  if [ ! -s "$IMAGES/k8s-wait-for-layer-$k.tar" ]; then
+    dir=$(mktemp -d)
+    install -D -m 0755 "$KUBECTL" "$dir/usr/local/bin/kubectl"
+    install -m 0755 "$script" "$dir/usr/local/bin/wait_for.sh"
+    tar_dir "$dir" "$IMAGES/k8s-wait-for-layer-$k.tar"
+    rm -rf "$dir"
+  fi
+  import_image k8s-wait-for "$k" "$K8S_WAIT_FOR_IMAGE" -layer "$IMAGES/busybox-layer-$bk.tar" \
+    -layer "$IMAGES/k8s-wait-for-layer-$k.tar" -entrypoint '["wait_for.sh"]' \
+    -env PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin -env HOME=/root
+}
+
 cmd_images() {
   [ "$(id -u)" = 0 ] || die "cluster.sh images needs root (it talks to the cluster's containerd)"
   alive containerd || die "the cluster's containerd is not running: run test/cluster/cluster.sh up first"
@@ -205,6 +227,7 @@ cmd_images() {
   ensure_pause_image
   busybox_image
   shortener_image
+  k8s_wait_for_image
   postgres_image
   say "images in containerd (k8s.io):"
   ctr_k8s images ls -q | grep -v '^sha256:' | sed 's/^/  /'
