@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
 )
 
 // sarAnswers makes the fake API server answer SubjectAccessReviews: allow
@@ -140,7 +142,7 @@ func TestFollowObjects(t *testing.T) {
 			objs := append([]runtime.Object{deployment("webapp", map[string]string{"app": "webapp"}), p}, tt.objs...)
 			d := newDiagnoser(nil, objs...)
 			sarAnswers(d, tt.allow, tt.sarErr)
-			rep, err := d.Diagnose(context.Background(), ns, Target{Kind: "pod", Name: "webapp-1"})
+			rep, err := d.Diagnose(context.Background(), ns, target.Spec{Kind: "pod", Name: "webapp-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
