@@ -53,6 +53,11 @@ e2e() {
   test/cluster/cluster.sh up
   step "images"
   test/cluster/cluster.sh images
+  step "chromium (the chart test opens compare's HTML in it, headless)"
+  if ! command -v chromium >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
   step "e2e tests"
   phase=tests
   KUBECONFIG=$PWD/.cluster/kubeconfig INITWAIT_REQUIRE_CLUSTER=1 \
