@@ -133,7 +133,7 @@ func (o *CompareOptions) Validate() error {
 	if err := checkOutput(o.Output); err != nil {
 		return err
 	}
-	if err := checkChartPath(o.HTML); err != nil {
+	if err := checkFileFlag("--html", o.HTML); err != nil {
 		return err
 	}
 	return checkColor(o.Color)

@@ -11,17 +11,19 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 )
 
-// checkChartPath checks that the folder of an --html file exists.
-func checkChartPath(path string) error {
+// checkFileFlag checks the file a flag names to write (compare --html,
+// watch --record) before anything runs: its folder must exist, and it is a
+// file, not standard output, which carries the command's own output.
+func checkFileFlag(flag, path string) error {
 	switch path {
 	case "":
 		return nil
 	case "-":
-		return fmt.Errorf("invalid --html -: name a file (standard output carries the report)")
+		return fmt.Errorf("invalid %s -: name a file (standard output carries the command's own output)", flag)
 	}
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("invalid --html %s: no folder %s", path, dir)
+		return fmt.Errorf("invalid %s %s: no folder %s", flag, path, dir)
 	}
 	return nil
 }

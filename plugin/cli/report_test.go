@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
@@ -86,5 +87,22 @@ func TestReportBadInput(t *testing.T) {
 				t.Errorf("a failed report left %s", html)
 			}
 		})
+	}
+}
+
+func TestWatchRecordValidate(t *testing.T) {
+	tests := []struct{ record, err string }{
+		{"", ""},
+		{filepath.Join(t.TempDir(), "rec.jsonl"), ""},
+		{"/nonexistent/rec.jsonl", "invalid --record /nonexistent/rec.jsonl: no folder /nonexistent"},
+		{"-", "invalid --record -: name a file"},
+	}
+	for _, tt := range tests {
+		o := NewWatchOptions(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
+		o.Target, o.Record = "webapp", tt.record
+		err := o.Validate()
+		if (tt.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("--record %q: error = %v, want %q", tt.record, err, tt.err)
+		}
 	}
 }

@@ -170,6 +170,9 @@ func (o *WatchOptions) Validate() error {
 	if err := checkOutput(o.Output); err != nil {
 		return err
 	}
+	if err := checkFileFlag("--record", o.Record); err != nil {
+		return err
+	}
 	return checkColor(o.Color)
 }
 
