@@ -29,6 +29,11 @@ const (
 	markBucket = 3.0
 	// maxMarkLines is how many lines one mark's tooltip lists.
 	maxMarkLines = 8
+	// labelRowsMax rows of Ready labels fit above the axis; labelCharW
+	// is the width of one of their characters, a little more than 10.5px
+	// text's average.
+	labelRowsMax = 4
+	labelCharW   = 6.0
 )
 
 // Input is what a chart draws.
@@ -156,14 +161,40 @@ func Place(in Input) Layout {
 			l.Lines = append(l.Lines, Line{X: x(at), Label: label, Database: name == in.Database && in.Database != ""})
 		}
 	}
-	sort.SliceStable(l.Lines, func(i, j int) bool { return l.Lines[i].X < l.Lines[j].X })
-	for i := range l.Lines {
-		l.Lines[i].Row = i % 3
-		l.Lines[i].LabelEnd = l.Lines[i].X > Width-160
-	}
+	labelRows(l.Lines)
 	l.Height = y + 8
 	l.Ticks = ticks(span, x, start)
 	return l
+}
+
+// labelRows places the Ready lines' labels above the plot: each in the
+// first of labelRowsMax rows where it overlaps no label placed before it
+// (the last row when all are taken), ending at its line when it would
+// otherwise leave the page.
+func labelRows(lines []Line) {
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].X < lines[j].X })
+	var taken [labelRowsMax][][2]float64
+	for i := range lines {
+		ln := &lines[i]
+		w := labelCharW*float64(len([]rune(ln.Label))) + 6
+		from, to := ln.X, ln.X+w
+		if to > Width {
+			ln.LabelEnd = true
+			from, to = ln.X-w, ln.X
+		}
+		ln.Row = labelRowsMax - 1
+		for r := range taken {
+			free := true
+			for _, span := range taken[r] {
+				free = free && (to <= span[0] || from >= span[1])
+			}
+			if free {
+				ln.Row = r
+				break
+			}
+		}
+		taken[ln.Row] = append(taken[ln.Row], [2]float64{from, to})
+	}
 }
 
 // bounds is the axis' start and end: Input's, else the first STATUS seen

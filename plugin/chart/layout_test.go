@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +170,37 @@ func TestPlaceDayLongRecording(t *testing.T) {
 	for _, s := range loop.Segments {
 		if s.W < 1 {
 			t.Fatalf("segment %+v narrower than a pixel", s)
+		}
+	}
+}
+
+// Ready labels of close lines go to rows of their own; one at the right
+// edge ends at its line.
+func TestLabelRows(t *testing.T) {
+	lines := []Line{{X: 1180, Label: "webapp-naive Ready 57.4 s"}, {X: 1000, Label: "database Ready 42.4 s"},
+		{X: 1030, Label: "webapp-waitdb Ready 44.3 s"}, {X: 1060, Label: "webapp Ready 46.4 s"}, {X: 400, Label: "x Ready 1.0 s"}}
+	labelRows(lines)
+	got := map[string]Line{}
+	for _, l := range lines {
+		got[l.Label[:4]] = l
+	}
+	if got["x Re"].Row != 0 || got["data"].Row != 0 || got["weba"].Row == got["data"].Row {
+		t.Errorf("rows = %+v", lines)
+	}
+	rows := map[int]bool{}
+	for _, k := range []string{"data", "webapp-w", "webapp R", "webapp-n"} {
+		for _, l := range lines {
+			if strings.HasPrefix(l.Label, k) {
+				if rows[l.Row] {
+					t.Errorf("%q shares row %d with a close label: %+v", l.Label, l.Row, lines)
+				}
+				rows[l.Row] = true
+			}
+		}
+	}
+	for _, l := range lines {
+		if l.Label == "webapp-naive Ready 57.4 s" && !l.LabelEnd {
+			t.Errorf("label at the right edge not ended at its line: %+v", l)
 		}
 	}
 }

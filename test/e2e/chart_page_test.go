@@ -76,7 +76,7 @@ func openChart(t *testing.T, path string) ([]chartLane, []byte) {
 			} `json:"entry"`
 		}
 		_ = json.Unmarshal(e.Params, &p)
-		if e.Method == "Runtime.exceptionThrown" || p.Type == "error" || p.Entry.Level == "error" || p.Entry.Level == "warning" {
+		if e.Method == "Runtime.exceptionThrown" || p.Type == "error" || p.Entry.Level == "error" {
 			t.Errorf("console: %s %s", e.Method, e.Params)
 		}
 	}
