@@ -103,7 +103,8 @@ type Line struct {
 	X        float64
 	Label    string
 	Database bool
-	// Row is the label's row above the plot, so that close labels do not overlap.
+	// Row is the label's row above the plot, so that close labels do not
+	// overlap; -1: no row was free, the label is only the line's tooltip.
 	Row int
 	// LabelEnd says the label ends at the line (it would leave the page on its right).
 	LabelEnd bool
@@ -168,9 +169,9 @@ func Place(in Input) Layout {
 }
 
 // labelRows places the Ready lines' labels above the plot: each in the
-// first of labelRowsMax rows where it overlaps no label placed before it
-// (the last row when all are taken), ending at its line when it would
-// otherwise leave the page.
+// first of labelRowsMax rows where it overlaps no label placed before it,
+// ending at its line when it would otherwise leave the page. A label that
+// finds no free row gets Row -1: not drawn, its line's tooltip says it.
 func labelRows(lines []Line) {
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].X < lines[j].X })
 	var taken [labelRowsMax][][2]float64
@@ -182,7 +183,7 @@ func labelRows(lines []Line) {
 			ln.LabelEnd = true
 			from, to = ln.X-w, ln.X
 		}
-		ln.Row = labelRowsMax - 1
+		ln.Row = -1
 		for r := range taken {
 			free := true
 			for _, span := range taken[r] {
@@ -193,7 +194,9 @@ func labelRows(lines []Line) {
 				break
 			}
 		}
-		taken[ln.Row] = append(taken[ln.Row], [2]float64{from, to})
+		if ln.Row >= 0 {
+			taken[ln.Row] = append(taken[ln.Row], [2]float64{from, to})
+		}
 	}
 }
 

@@ -198,6 +198,17 @@ func TestLabelRows(t *testing.T) {
 			}
 		}
 	}
+	crowded := append(append([]Line(nil), lines...), Line{X: 1010, Label: "fifth Ready 43.0 s"})
+	labelRows(crowded)
+	hidden := 0
+	for _, l := range crowded {
+		if l.Row == -1 {
+			hidden++
+		}
+	}
+	if hidden != 1 {
+		t.Errorf("%d of five close labels not drawn, want 1: %+v", hidden, crowded)
+	}
 	for _, l := range lines {
 		if l.Label == "webapp-naive Ready 57.4 s" && !l.LabelEnd {
 			t.Errorf("label at the right edge not ended at its line: %+v", l)
