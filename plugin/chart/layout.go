@@ -289,4 +289,3 @@ func groupReady(lanes []timeline.Lane) (time.Time, bool) {
 	}
 	return at, seen
 }
-
