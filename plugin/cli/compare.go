@@ -155,8 +155,9 @@ func (o *CompareOptions) Run(ctx context.Context) error {
 		Created: o.created, DBDelay: o.DBDelay, Timeout: o.Timeout, Keep: o.Keep,
 		Timeline: sink,
 		Report:   o.Out, Progress: progress, Notes: o.ErrOut, JSON: o.Output == "json",
+		BeforeText: func(res demo.CompareResult) error { return drawBars(sink, res) },
 	})
-	return errors.Join(err, o.drawRun(sink, res))
+	return errors.Join(err, o.drawChart(res))
 }
 
 func init() { extraCommands = append(extraCommands, NewCompareCmd) }

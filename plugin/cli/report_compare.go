@@ -28,23 +28,26 @@ func checkFileFlag(flag, path string) error {
 	return nil
 }
 
-// drawRun draws what a comparison saw: the terminal bars after the text
-// report, and the HTML chart with --html. A run that failed part-way is
-// drawn as far as it got.
-func (o *CompareOptions) drawRun(sink summarySink, res demo.CompareResult) error {
-	if len(res.Entries) == 0 {
+// drawBars draws the bars of the pods a comparison saw, in the text
+// output just before its report, as watch and up end their summaries.
+func drawBars(sink summarySink, res demo.CompareResult) error {
+	b, ok := sink.(*render.WithBars)
+	if !ok || len(res.Entries) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintln(b.Out); err != nil {
+		return err
+	}
+	return b.Bars(res.Entries[len(res.Entries)-1].Time)
+}
+
+// drawChart writes the HTML chart of a comparison with --html; a run that
+// failed part-way is drawn as far as it got.
+func (o *CompareOptions) drawChart(res demo.CompareResult) error {
+	if o.HTML == "" || len(res.Entries) == 0 {
 		return nil
 	}
 	end := res.Entries[len(res.Entries)-1].Time
-	if b, ok := sink.(*render.WithBars); ok {
-		fmt.Fprintln(o.Out)
-		if err := b.Bars(end); err != nil {
-			return err
-		}
-	}
-	if o.HTML == "" {
-		return nil
-	}
 	rep := res.Report
 	doc := chart.FromTimeline("kubectl initwait compare in namespace "+o.Namespace, res.Entries, end, res.Pods, &rep)
 	doc.Generated = time.Now()
