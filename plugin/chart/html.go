@@ -87,6 +87,9 @@ func Write(w io.Writer, d Document) error {
 	}
 	data.Subtitle = fmt.Sprintf("%d pods from %s to %s UTC (%s)", l.Lanes,
 		l.Start.UTC().Format("2006-01-02 15:04:05"), l.End.UTC().Format("15:04:05"), Seconds(l.End.Sub(l.Start)))
+	if l.Lanes == 0 {
+		data.Subtitle = "no pod showed a STATUS"
+	}
 	if !d.Generated.IsZero() {
 		data.Subtitle += ", drawn " + d.Generated.UTC().Format(time.RFC3339)
 	}

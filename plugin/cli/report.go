@@ -101,6 +101,9 @@ func (o *ReportOptions) Run(context.Context) error {
 		title += " in namespace " + rec.Namespace
 	}
 	doc := chart.FromTimeline(title, rec.Entries, rec.SummaryAt, rec.Summary, rec.Compare)
+	if len(doc.Lanes) == 0 {
+		return fmt.Errorf("%s: no pod STATUS line in it: nothing to draw", name)
+	}
 	return writeChart(o.HTML, o.Out, doc)
 }
 

@@ -61,6 +61,10 @@ func TestReportBadInput(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(lines[0]+"\n"+lines[1]+"\n"+"12:00:02.000 status webapp  Running\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	notes := filepath.Join(dir, "notes.jsonl")
+	if err := os.WriteFile(notes, []byte(`{"time":"2026-11-27T12:00:00Z","kind":"notice","namespace":"ns","message":"no pods match yet"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	html := filepath.Join(dir, "out.html")
 	tests := []struct {
 		name string
@@ -73,6 +77,7 @@ func TestReportBadInput(t *testing.T) {
 		{"over the recording", []string{bad, "--html", bad}, "error: --html " + bad + " would overwrite the recording\n"},
 		{"no folder", []string{"-", "--html", filepath.Join(dir, "no", "x.html")}, "error: writing the chart: open " + filepath.Join(dir, "no") + "/"},
 		{"no argument", []string{"--html", html}, "error: accepts 1 arg(s), received 0\n"},
+		{"no pods", []string{notes, "--html", html}, "error: " + notes + ": no pod STATUS line in it: nothing to draw\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
