@@ -70,6 +70,13 @@ wait_prebuild() {
   wait "$prebuild_pid" || { tail -n 20 .cache/prebuild.log >&2; echo "building the cluster's binaries failed: see .cache/prebuild.log" >&2; return 1; }
 }
 
+# install_chromium: Debian's chromium for the chart test (it opens compare's HTML headless).
+install_chromium() {
+  command -v chromium >/dev/null && return 0
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 e2e() {
   started=
   if ! test/cluster/cluster.sh status >/dev/null 2>&1; then
@@ -93,6 +100,7 @@ e2e() {
   [ -z "$prebuild_pid" ] || timed "cluster binaries (built during unit tests)" wait_prebuild
   timed "cluster up" test/cluster/cluster.sh up
   timed "images" test/cluster/cluster.sh images
+  timed "chromium" install_chromium
   phase=tests
   timed "e2e tests" e2e_tests
 }

@@ -31,6 +31,8 @@ type CompareOptions struct {
 	Color         string
 	Image         string
 	PostgresImage string
+	// HTML is a file to write the run's chart to (see report.go).
+	HTML string
 
 	// created, variants, newClient and clients are set by Complete and
 	// Validate; tests may set newClient and clients instead.
@@ -72,6 +74,7 @@ authenticated SELECT 1 every 200 ms).`,
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto, always or never")
 	f.StringVar(&o.Image, "image", "", "Shortener image (default "+stack.DefaultImage+")")
 	f.StringVar(&o.PostgresImage, "postgres-image", "", "PostgreSQL image (default "+stack.DefaultPostgresImage+")")
+	f.StringVar(&o.HTML, "html", "", "Also write the run's timeline chart and table as one self-contained HTML file")
 	return cmd
 }
 
@@ -130,6 +133,9 @@ func (o *CompareOptions) Validate() error {
 	if err := checkOutput(o.Output); err != nil {
 		return err
 	}
+	if err := checkFileFlag("--html", o.HTML); err != nil {
+		return err
+	}
 	return checkColor(o.Color)
 }
 
@@ -143,13 +149,15 @@ func (o *CompareOptions) Run(ctx context.Context) error {
 	if o.Output == "json" {
 		progress = o.ErrOut
 	}
-	_, err = demo.Compare(ctx, demo.Clients{Stack: client, Stream: o.clients}, demo.CompareConfig{
+	sink := newSink(o.Output, o.Color, o.Out, nil)
+	res, err := demo.Compare(ctx, demo.Clients{Stack: client, Stream: o.clients}, demo.CompareConfig{
 		Stack:   stack.RenderOptions{Namespace: o.Namespace, Variants: o.variants, Image: o.Image, PostgresImage: o.PostgresImage},
 		Created: o.created, DBDelay: o.DBDelay, Timeout: o.Timeout, Keep: o.Keep,
-		Timeline: newSink(o.Output, o.Color, o.Out, nil),
+		Timeline: sink,
 		Report:   o.Out, Progress: progress, Notes: o.ErrOut, JSON: o.Output == "json",
+		BeforeText: func(res demo.CompareResult) error { return drawBars(sink, res) },
 	})
-	return err
+	return errors.Join(err, o.drawChart(res))
 }
 
 func init() { extraCommands = append(extraCommands, NewCompareCmd) }

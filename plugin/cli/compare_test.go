@@ -25,6 +25,9 @@ func TestCompareValidate(t *testing.T) {
 		{"bad postgres image", func(o *CompareOptions) { o.PostgresImage = "pg:" }, `--postgres-image: invalid image reference "pg:"`},
 		{"bad output", func(o *CompareOptions) { o.Output = "yaml" }, `--output must be one of: text, json (got "yaml")`},
 		{"bad color", func(o *CompareOptions) { o.Color = "red" }, `--color must be one of: auto, always, never (got "red")`},
+		{"chart in a folder that exists", func(o *CompareOptions) { o.HTML = "compare.html" }, ""},
+		{"chart in no folder", func(o *CompareOptions) { o.HTML = "/nonexistent/compare.html" }, "invalid --html /nonexistent/compare.html: no folder /nonexistent"},
+		{"chart on stdout", func(o *CompareOptions) { o.HTML = "-" }, "invalid --html -: name a file (standard output carries the command's own output)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

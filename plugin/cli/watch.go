@@ -59,6 +59,9 @@ type WatchOptions struct {
 	// CreatePoll is how often a target is looked for again while waiting
 	// for it (default target.DefaultCreatePoll).
 	CreatePoll time.Duration
+	// Record is a file that gets the timeline's JSON lines (as -o json
+	// prints them) while the normal output goes on.
+	Record string
 
 	// Clients and Clock are set by Complete; tests may set them instead.
 	Clients stream.Clients
@@ -126,6 +129,7 @@ func (o *WatchOptions) AddFlags(cmd *cobra.Command) {
 	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "Stop after this long (0: no limit): with --until ready exit 1 naming what is not Ready; with --until never exit 0 after the summary")
 	f.StringVarP(&o.Output, "output", "o", o.Output, "Output format: '' (coloured text) or json (JSON lines)")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto, always or never (NO_COLOR is honoured for auto)")
+	f.StringVar(&o.Record, "record", o.Record, "Also write the timeline's JSON lines (as -o json prints them) to this file; draw it with 'kubectl initwait report FILE --html OUT'")
 }
 
 // Complete fills the namespace, target and clients from flags and args.
@@ -186,6 +190,9 @@ func (o *WatchOptions) Validate() error {
 	if err := checkDebugAddr(o.DebugAddr); err != nil {
 		return err
 	}
+	if err := checkFileFlag("--record", o.Record); err != nil {
+		return err
+	}
 	return checkColor(o.Color)
 }
 
@@ -204,11 +211,14 @@ func newSink(output, colorMode string, out io.Writer, getenv func(string) string
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	return render.NewText(out, render.UseColor(mode, out, getenv))
+	useColor := render.UseColor(mode, out, getenv)
+	// The summary ends with one bar per pod, as wide as the terminal.
+	return &render.WithBars{Next: render.NewText(out, useColor), Out: out,
+		Chart: render.BarChart{Width: render.TermWidth(out, getenv), Color: useColor}}
 }
 
 // Run streams the timeline until ctx ends, Until is met or Timeout passes.
-func (o *WatchOptions) Run(ctx context.Context) error {
+func (o *WatchOptions) Run(ctx context.Context) (err error) {
 	if o.Clock == nil {
 		o.Clock = clock.RealClock{}
 	}
@@ -226,6 +236,14 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	sink := newSink(o.Output, o.Color, o.Out, o.Getenv)
 	if j, ok := sink.(*render.JSON); ok {
 		j.Namespace = o.Namespace
+	}
+	if o.Record != "" {
+		rec, closeRec, err := openRecording(o.Record, o.Namespace, sink)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, closeRec()) }()
+		sink = rec
 	}
 	runCtx := ctx
 	if o.Timeout > 0 {

@@ -42,6 +42,9 @@ type CompareConfig struct {
 	// apply lines; Notes what was kept.
 	Report, Progress, Notes io.Writer
 	JSON                    bool
+	// BeforeText, if set, is called with what the run saw just before the
+	// text report is written (compare's bars of the pods).
+	BeforeText func(CompareResult) error
 }
 
 // CompareResult is what a comparison saw: the report and what it was
@@ -122,6 +125,8 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	res.Report = compare.Report{Namespace: ns, DatabaseAppliedAt: appliedAt, DatabaseReadyAt: dbReady, Variants: measures}
 	if cfg.JSON {
 		err = res.Report.WriteJSON(cfg.Report)
+	} else if cfg.BeforeText != nil {
+		err = errors.Join(cfg.BeforeText(res), res.Report.WriteText(cfg.Report))
 	} else {
 		err = res.Report.WriteText(cfg.Report)
 	}
