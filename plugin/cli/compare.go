@@ -148,6 +148,7 @@ func (o *CompareOptions) Run(ctx context.Context) error {
 		Created: o.created, DBDelay: o.DBDelay, Timeout: o.Timeout, Keep: o.Keep,
 		Timeline: newSink(o.Output, o.Color, o.Out, nil),
 		Report:   o.Out, Progress: progress, Notes: o.ErrOut, JSON: o.Output == "json",
+		DetectCluster: detectCluster(o.ConfigFlags, o.clients.Kube),
 	})
 	return err
 }

@@ -192,6 +192,7 @@ func (o *UpOptions) Run(ctx context.Context) error {
 			j.Namespace = o.Namespace
 		}
 		cfg.Timeline = sink
+		cfg.DetectCluster = detectCluster(o.ConfigFlags, o.streamClients.Kube)
 	}
 	return demo.Up(ctx, demo.Clients{Stack: client, Stream: o.streamClients}, cfg)
 }

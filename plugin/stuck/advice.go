@@ -18,8 +18,8 @@ type Advice struct {
 	// Remove is the command that removes what was deployed; when set, the
 	// line says the stack is left in place for inspection.
 	Remove string
-	// Inspect is the command to look closer, e.g. `kubectl initwait diagnose webapp -n NS`.
-	Inspect string
+	// Diagnose adds `look closer with kubectl initwait diagnose pod/POD -n NS`.
+	Diagnose bool
 }
 
 var (
@@ -35,8 +35,8 @@ var (
 // Line is the one line that reports f and says what to do about it.
 func Line(f Finding, a Advice) string {
 	parts := []string{f.Problem(), a.remedy(f)}
-	if a.Inspect != "" {
-		parts = append(parts, "look closer with "+a.Inspect)
+	if a.Diagnose {
+		parts = append(parts, fmt.Sprintf("look closer with kubectl initwait diagnose pod/%s -n %s", f.Pod, f.Namespace))
 	}
 	if a.Remove != "" {
 		parts = append(parts, "the stack is left in place for inspection; remove it with "+a.Remove)

@@ -34,10 +34,10 @@ func TestLine(t *testing.T) {
 		{"on minikube the minikube command first", pull,
 			Advice{ImageFlags: flags, Cluster: localcluster.Cluster{Kind: localcluster.Minikube, Name: "minikube"}}, []string{
 				`this minikube cluster "minikube": minikube image load ` + shortener + ", or kind load docker-image"}, nil},
-		{"a private image: a pull secret too; no flag for a workload's image", private, Advice{Inspect: "kubectl initwait diagnose vault -n demo"}, []string{
+		{"a private image: a pull secret too; no flag for a workload's image", private, Advice{Diagnose: true}, []string{
 			"401 Unauthorized", "; set the container's image to one the cluster can pull, or load the image into the cluster: kind load docker-image " + privateImage,
 			"; the registry wants credentials: give the pods an image pull secret (kubectl create secret docker-registry regcred -n demo",
-			"; look closer with kubectl initwait diagnose vault -n demo"}, []string{"--image", "left in place"}},
+			"; look closer with kubectl initwait diagnose pod/webapp-7c-x -n demo"}, []string{"--image", "left in place"}},
 		{"an invalid image", Finding{Namespace: "demo", Pod: "p", Container: "c", Image: invalidImage, Cause: CauseInvalidImage, Reason: "InvalidImageName", Message: invalidMsg},
 			Advice{}, []string{"InvalidImageName: " + invalidMsg, "; fix the container's image reference"}, []string{"kind load"}},
 		{"an absent image under pull policy Never", Finding{Namespace: "demo", Pod: "p", Container: "c", Image: shortener, Cause: CauseImageAbsent, Reason: "ErrImageNeverPull"},
