@@ -24,6 +24,11 @@ const (
 	// cvisionai/tator issue #439: a short name, which the runtime expands.
 	shortImage = "cvisionai/tator_online:b51d8990fc4c560c0a2c64d6ddd753aedb9bdeab"
 	shortErr   = `rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/cvisionai/tator_online:b51d8990fc4c560c0a2c64d6ddd753aedb9bdeab": failed to resolve reference "docker.io/cvisionai/tator_online:b51d8990fc4c560c0a2c64d6ddd753aedb9bdeab": docker.io/cvisionai/tator_online:b51d8990fc4c560c0a2c64d6ddd753aedb9bdeab: not found`
+	// Recorded on the project's cluster (Kubernetes v1.34.4, containerd) by
+	// test/e2e/upfail_test.go: a loopback port nothing listens on. The
+	// kubelet's event carries the runtime's error without its gRPC status.
+	refusedImage = "127.0.0.1:5999/kubectl-initwait/shortener:missing"
+	refusedEvent = `Failed to pull image "127.0.0.1:5999/kubectl-initwait/shortener:missing": failed to pull and unpack image "127.0.0.1:5999/kubectl-initwait/shortener:missing": failed to resolve reference "127.0.0.1:5999/kubectl-initwait/shortener:missing": failed to do request: Head "http://127.0.0.1:5999/v2/kubectl-initwait/shortener/manifests/missing": dial tcp 127.0.0.1:5999: connect: connection refused`
 	// image_manager.go applyDefaultImageTag over distribution's reference parser.
 	invalidImage = "docker.io/library/BusyBox:1.36"
 	invalidMsg   = `Failed to apply default image tag "docker.io/library/BusyBox:1.36": couldn't parse image name "docker.io/library/BusyBox:1.36": invalid reference format: repository name (library/BusyBox) must be lowercase`
@@ -101,6 +106,11 @@ func TestDetector(t *testing.T) {
 			event(1, `Failed to pull image "`+shortImage+`": `+shortErr, 1),
 			event(20, `Failed to pull image "`+shortImage+`": `+shortErr, 2),
 		}, 20, CauseImagePull, 2, `Failed to pull image "` + shortImage + `": ` + shortErr},
+		{"recorded: PodInitializing in the table, the second try in the event's count", refusedImage, false, []step{
+			event(0, refusedEvent, 1),
+			waiting(1, "ErrImagePull", strings.TrimPrefix(refusedEvent, `Failed to pull image "`+refusedImage+`": `)),
+			event(11, refusedEvent, 2),
+		}, 11, CauseImagePull, 2, refusedEvent},
 		{"a pull that fails once and then succeeds is not stuck", notFoundImage, false, []step{
 			waiting(1, "ErrImagePull", notFoundErr),
 			waiting(2, "ImagePullBackOff", backOff(notFoundImage, notFoundErr)),
