@@ -2,9 +2,9 @@
 
 package e2e
 
-// What can never start, on the real kubelet: `up` with an image the cluster
-// cannot pull stops within 90 s with one error line and leaves the stack in
-// place; `watch --until ready` says once, for each container, what keeps it
+// What can never start, on the real kubelet: `up` and `compare` with an
+// image the cluster cannot pull stop within 90 s with one error line and
+// leave the stack in place; `watch --until ready` says once, for each container, what keeps it
 // from starting (a missing Secret key, an unparsable image) and goes on
 // watching until --timeout.
 // Run: KUBECONFIG=.cluster/kubeconfig go test -tags e2e -run 'UpFails|WatchHints' ./test/e2e/
@@ -93,6 +93,29 @@ func TestUpFailsFastOnUnpullableImage(t *testing.T) {
 	// The way out the line names works.
 	if out, err := upRun(t, 2*time.Minute, "down", "-n", ns); err != nil {
 		t.Errorf("down: %v\n%s", err, out)
+	}
+}
+
+func TestCompareFailsFastOnUnpullableImage(t *testing.T) {
+	ns := newNamespace(t, "cmpfail")
+	img := unpullableImage()
+	start := time.Now()
+	out, err := upRun(t, 3*time.Minute, "compare", "-n", ns, "--variants", "naive", "--image", img, "--color", "never")
+	took := time.Since(start)
+	t.Logf("compare took %s:\n%s", took.Round(time.Second), out)
+	if code := exitCode(err); code != 1 {
+		t.Fatalf("compare exited %d (%v), want 1", code, err)
+	}
+	if took > 90*time.Second {
+		t.Errorf("compare took %s, want at most 90s", took.Round(time.Second))
+	}
+	lines := errorLines(out)
+	if len(lines) != 1 || !strings.Contains(lines[0], `(image "`+img+`") cannot start: `) ||
+		!strings.HasSuffix(lines[0], "; the stack is left in place for inspection; remove it with kubectl initwait down -n "+ns) {
+		t.Fatalf("want one error line naming the image and how to remove the stack, got %q", lines)
+	}
+	if _, err := clientset.AppsV1().Deployments(ns).Get(context.Background(), "webapp-naive", metav1.GetOptions{}); err != nil {
+		t.Errorf("compare deleted the stack: %v", err)
 	}
 }
 
