@@ -52,24 +52,31 @@ func errorLines(out string) []string {
 	return lines
 }
 
-func TestUpFailsFastOnUnpullableImage(t *testing.T) {
-	ns := newNamespace(t, "upfail")
-	img := unpullableImage()
+// failsFast runs the plugin with args, which must exit 1 within 90 s with
+// one error line, and returns that line.
+func failsFast(t *testing.T, args ...string) string {
+	t.Helper()
 	start := time.Now()
-	out, err := upRun(t, 3*time.Minute, "up", "-n", ns, "--image", img, "--color", "never")
+	out, err := upRun(t, 3*time.Minute, args...)
 	took := time.Since(start)
-	t.Logf("up took %s:\n%s", took.Round(time.Second), out)
+	t.Logf("%s took %s:\n%s", args[0], took.Round(time.Second), out)
 	if code := exitCode(err); code != 1 {
-		t.Fatalf("up exited %d (%v), want 1", code, err)
+		t.Fatalf("%s exited %d (%v), want 1", args[0], code, err)
 	}
 	if took > 90*time.Second {
-		t.Errorf("up took %s, want at most 90s", took.Round(time.Second))
+		t.Errorf("%s took %s, want at most 90s", args[0], took.Round(time.Second))
 	}
 	lines := errorLines(out)
 	if len(lines) != 1 {
 		t.Fatalf("want one error line, got %d: %q", len(lines), lines)
 	}
-	line := lines[0]
+	return lines[0]
+}
+
+func TestUpFailsFastOnUnpullableImage(t *testing.T) {
+	ns := newNamespace(t, "upfail")
+	img := unpullableImage()
+	line := failsFast(t, "up", "-n", ns, "--image", img, "--color", "never")
 	for _, want := range []string{
 		"error: pod webapp-", `: container go-url-shortener (image "` + img + `") cannot start: `,
 		`Failed to pull image "` + img + `": `, "connection refused", // the kubelet's event, containerd's error
@@ -99,20 +106,10 @@ func TestUpFailsFastOnUnpullableImage(t *testing.T) {
 func TestCompareFailsFastOnUnpullableImage(t *testing.T) {
 	ns := newNamespace(t, "cmpfail")
 	img := unpullableImage()
-	start := time.Now()
-	out, err := upRun(t, 3*time.Minute, "compare", "-n", ns, "--variants", "naive", "--image", img, "--color", "never")
-	took := time.Since(start)
-	t.Logf("compare took %s:\n%s", took.Round(time.Second), out)
-	if code := exitCode(err); code != 1 {
-		t.Fatalf("compare exited %d (%v), want 1", code, err)
-	}
-	if took > 90*time.Second {
-		t.Errorf("compare took %s, want at most 90s", took.Round(time.Second))
-	}
-	lines := errorLines(out)
-	if len(lines) != 1 || !strings.Contains(lines[0], `(image "`+img+`") cannot start: `) ||
-		!strings.HasSuffix(lines[0], "; the stack is left in place for inspection; remove it with kubectl initwait down -n "+ns) {
-		t.Fatalf("want one error line naming the image and how to remove the stack, got %q", lines)
+	line := failsFast(t, "compare", "-n", ns, "--variants", "naive", "--image", img, "--color", "never")
+	if !strings.Contains(line, `(image "`+img+`") cannot start: `) ||
+		!strings.HasSuffix(line, "; the stack is left in place for inspection; remove it with kubectl initwait down -n "+ns) {
+		t.Fatalf("want the line to name the image and how to remove the stack:\n%s", line)
 	}
 	if _, err := clientset.AppsV1().Deployments(ns).Get(context.Background(), "webapp-naive", metav1.GetOptions{}); err != nil {
 		t.Errorf("compare deleted the stack: %v", err)
