@@ -35,6 +35,9 @@ type stackGuard struct {
 	watch  *stuckwatch.Watch
 	advice stuck.Advice
 	detect DetectCluster
+	// images are the images this run deploys: a pod failing on another
+	// is one a rollout of this run replaces.
+	images map[string]bool
 
 	mu    sync.Mutex
 	found *stuck.Finding
@@ -43,17 +46,19 @@ type stackGuard struct {
 // newStackGuard guards the stack r renders; remove is the command that
 // removes it, for the line.
 func newStackGuard(c stream.Clients, r stack.RenderOptions, remove string, detect DetectCluster) *stackGuard {
-	flags := map[string]string{stack.DefaultImage: "--image", stack.DefaultPostgresImage: "--postgres-image"}
+	image, postgres := stack.DefaultImage, stack.DefaultPostgresImage
 	if r.Image != "" {
-		flags[r.Image] = "--image"
+		image = r.Image
 	}
 	if r.PostgresImage != "" {
-		flags[r.PostgresImage] = "--postgres-image"
+		postgres = r.PostgresImage
 	}
+	flags := map[string]string{image: "--image", postgres: "--postgres-image"}
 	target := source.Target{Namespace: r.Namespace, LabelSelector: stack.LabelPartOf + "=" + stack.PartOf,
 		Description: "the demo stack"}
 	return &stackGuard{watch: &stuckwatch.Watch{Tables: c.Tables, Target: target},
-		advice: stuck.Advice{ImageFlags: flags, Remove: remove, Diagnose: true}, detect: detect}
+		advice: stuck.Advice{ImageFlags: flags, Remove: remove, Diagnose: true}, detect: detect,
+		images: map[string]bool{image: true, postgres: true}}
 }
 
 // timeline puts the guard in front of tl, keeping its Summary.
@@ -69,6 +74,9 @@ func (g *stackGuard) sink(s timeline.Sink) timeline.Sink { return g.watch.Sink(s
 func (g *stackGuard) start(ctx context.Context, stop func()) (wait func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	g.watch.OnStuck = func(f stuck.Finding) { // cheap: it may run inside the timeline's Emit
+		if !g.images[f.Image] {
+			return // an earlier run's pod, which this run's rollout replaces
+		}
 		g.mu.Lock()
 		first := g.found == nil
 		if first {

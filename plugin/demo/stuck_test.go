@@ -17,8 +17,9 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
-// invalidImageMsg is the kubelet's (image_manager.go applyDefaultImageTag).
-const invalidImageMsg = `Failed to apply default image tag "Shortener:v1": couldn't parse image name "Shortener:v1": invalid reference format: repository name (library/Shortener) must be lowercase`
+// invalidImageMsg is the kubelet's (image_manager.go applyDefaultImageTag),
+// as it would word it for the default image (which parses: the case is made up).
+const invalidImageMsg = `Failed to apply default image tag "ghcr.io/kubectl-initwait/shortener:v0.1.0": couldn't parse image name "ghcr.io/kubectl-initwait/shortener:v0.1.0": invalid reference format`
 
 // neverPullMsg is the kubelet's (image_manager.go imageNotPresentOnNeverPolicyError).
 const neverPullMsg = `Container image "ghcr.io/kubectl-initwait/shortener:v0.1.0" is not present with pull policy of Never`
@@ -92,10 +93,10 @@ func TestUpStopsOnStuckContainer(t *testing.T) {
 func TestCompareLeavesStuckStackInPlace(t *testing.T) {
 	s := &cleaningStack{}
 	var report, notes bytes.Buffer
-	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{stuckPod("cmp", "Shortener:v1", "InvalidImageName", invalidImageMsg)}}, Logs: noLogs{}}}
+	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{stuckPod("cmp", stack.DefaultImage, "InvalidImageName", invalidImageMsg)}}, Logs: noLogs{}}}
 	_, err := Compare(context.Background(), clients, CompareConfig{
 		Stack:   stack.RenderOptions{Namespace: "cmp", Variants: []stack.Variant{stack.VariantInit}},
-		Created: true, DBDelay: time.Hour, Timeout: time.Hour,
+		Created: true, DBDelay: time.Hour, Timeout: 30 * time.Second,
 		Timeline: timeline.SinkFunc(func(timeline.Entry) error { return nil }),
 		Report:   &report, Progress: &bytes.Buffer{}, Notes: &notes, JSON: true,
 	})
@@ -103,13 +104,29 @@ func TestCompareLeavesStuckStackInPlace(t *testing.T) {
 	if !errors.As(err, &se) || !strings.HasSuffix(err.Error(), "remove it with kubectl initwait down -n cmp --delete-namespace") {
 		t.Fatalf("Compare = %v, want the stuck line", err)
 	}
-	if !strings.Contains(se.Line, "; fix the container's image reference") {
-		t.Errorf("an image no flag chose: %s", se.Line)
+	if !strings.Contains(se.Line, "; pass --image REF with a valid image reference") {
+		t.Errorf("no --image advice: %s", se.Line)
 	}
 	if len(s.deleted) != 0 || notes.Len() != 0 {
 		t.Errorf("deleted %v, notes %q: want the stack left in place", s.deleted, notes.String())
 	}
 	if !strings.Contains(report.String(), `"ready":false`) {
 		t.Errorf("no partial report: %s", report.String())
+	}
+}
+
+// TestUpIgnoresAnEarlierRunsPod: a pod stuck on an image this run does not
+// deploy (an earlier up's, which the rollout replaces) stops nothing.
+func TestUpIgnoresAnEarlierRunsPod(t *testing.T) {
+	old := stuckPod("demo", "127.0.0.1:5999/kubectl-initwait/shortener:missing", "ErrImageNeverPull", neverPullMsg)
+	clients := Clients{Stack: &recordingStack{}, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{old}}, Logs: noLogs{}}}
+	err := Up(context.Background(), clients, UpConfig{
+		Stack: stack.RenderOptions{Namespace: "demo", Variants: []stack.Variant{stack.VariantInit}},
+		DB:    DBNow, Timeout: 2 * time.Second, Timeline: &summaryTimeline{},
+		Progress: &bytes.Buffer{}, Warnings: &bytes.Buffer{},
+	})
+	var se *StuckError
+	if errors.As(err, &se) || err == nil || !strings.HasPrefix(err.Error(), "timed out after 2s") {
+		t.Fatalf("Up = %v, want the timeout", err)
 	}
 }

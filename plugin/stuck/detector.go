@@ -70,9 +70,11 @@ func (d *Detector) init() {
 	}
 }
 
-// ObservePod takes a pod's current state (deleted: it is gone).
+// ObservePod takes a pod's current state (deleted: it is gone). A pod
+// being deleted counts as gone: a rollout is replacing it.
 func (d *Detector) ObservePod(p *corev1.Pod, deleted bool, now time.Time) {
 	d.init()
+	deleted = deleted || p.DeletionTimestamp != nil
 	prefix := p.Namespace + "/" + p.Name + "/"
 	seen := map[string]bool{}
 	if !deleted {

@@ -47,6 +47,8 @@ type step struct {
 	msg    string
 	event  *timeline.EventInfo
 	gone   bool // the pod is deleted
+	// terminating: the pod has a deletionTimestamp
+	terminating bool
 }
 
 func waiting(s int, reason, msg string) step { return step{s: s, reason: reason, msg: msg} }
@@ -143,6 +145,12 @@ func TestDetector(t *testing.T) {
 			{s: 5, gone: true},
 			waiting(40, "", ""),
 		}, -1, "", 0, ""},
+		{"a pod being deleted (a rollout replaces it) does not count", notFoundImage, false, []step{
+			event(0, `Failed to pull image "`+notFoundImage+`": `+notFoundErr, 2), // its history, listed
+			{s: 1, reason: "ImagePullBackOff", msg: backOff(notFoundImage, notFoundErr), terminating: true},
+			event(3, `Failed to pull image "`+notFoundImage+`": `+notFoundErr, 3),
+			{s: 40, reason: "ImagePullBackOff", msg: backOff(notFoundImage, notFoundErr), terminating: true},
+		}, -1, "", 0, ""},
 		{"ImagePullBackOff of an old kubelet (no error in it)", notFoundImage, false, []step{
 			waiting(1, "ImagePullBackOff", `Back-off pulling image "`+notFoundImage+`"`),
 			waiting(31, "ImagePullBackOff", `Back-off pulling image "`+notFoundImage+`"`),
@@ -159,7 +167,11 @@ func TestDetector(t *testing.T) {
 				case st.event != nil:
 					d.ObserveEntry(timeline.Entry{Time: now, Kind: timeline.KindEvent, Namespace: "shop", Pod: "web-1", Event: st.event})
 				default:
-					d.ObservePod(pod(tt.image, st.reason, st.msg, tt.init), st.gone, now)
+					p := pod(tt.image, st.reason, st.msg, tt.init)
+					if st.terminating {
+						p.DeletionTimestamp = &metav1.Time{Time: now}
+					}
+					d.ObservePod(p, st.gone, now)
 				}
 				if fs := d.Check(now); len(fs) > 0 {
 					if foundAt >= 0 {
