@@ -62,7 +62,14 @@ says, in comments at the top, how to create it before 'kubectl apply -f'.
 --db later applies the database --db-delay after the webapp, as in the seed
 article; --db none leaves it out (then up returns after the apply: see
 'kubectl initwait diagnose webapp'). Webapps of variants not chosen stay as
-they are: run 'kubectl initwait down' first to start afresh.`,
+they are: run 'kubectl initwait down' first to start afresh.
+
+A container of the stack that can never start by itself (its image cannot be
+pulled past the kubelet's second try, or parsed; a Secret or ConfigMap key it
+needs is missing) ends up at once with exit 1 and one line naming the pod,
+container, image and the kubelet's reason, and what to do (--image REF, or
+the command that loads the image into this kind, k3d or minikube cluster).
+The stack is left in place for inspection.`,
 		Example: `  kubectl initwait up -n initwait-demo
   kubectl initwait up --variant both --db later --db-delay 20s -n initwait-demo
   # print the stack instead; the comments at its top say how to create the Secret first
@@ -192,6 +199,7 @@ func (o *UpOptions) Run(ctx context.Context) error {
 			j.Namespace = o.Namespace
 		}
 		cfg.Timeline = sink
+		cfg.DetectCluster = detectCluster(o.ConfigFlags, o.streamClients.Kube)
 	}
 	return demo.Up(ctx, demo.Clients{Stack: client, Stream: o.streamClients}, cfg)
 }

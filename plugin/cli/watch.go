@@ -257,7 +257,9 @@ func (o *WatchOptions) Run(ctx context.Context) (err error) {
 	}
 	cfg := stream.Config{Target: tgt, Until: stream.Until(o.Until), Clock: o.Clock, Columns: timeline.ColumnarOf(sink),
 		Logs: source.LogSelection{Names: o.Containers, All: o.AllContainers}}
-	res, err := stream.Run(runCtx, o.Clients, cfg, sink)
+	guarded, stopHints := o.stuckHints(runCtx, tgt, sink)
+	res, err := stream.Run(runCtx, o.Clients, cfg, guarded)
+	stopHints()
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,9 @@ type CompareConfig struct {
 	// BeforeText, if set, is called with what the run saw just before the
 	// text report is written (compare's bars of the pods).
 	BeforeText func(CompareResult) error
+	// DetectCluster names the local cluster in the advice when a container
+	// can never start (nil: not known).
+	DetectCluster DetectCluster
 }
 
 // CompareResult is what a comparison saw: the report and what it was
@@ -78,7 +81,16 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 		return res, err
 	}
 	created := cfg.Created || made != nil && made.Action == stack.Created // -n named a namespace that did not exist: ours to delete too
+	remove := "kubectl initwait down -n " + ns
+	if created {
+		remove += " --delete-namespace"
+	}
+	guard := newStackGuard(c.Stream, cfg.Stack, remove, cfg.DetectCluster)
+	var stuckErr error
 	defer func() {
+		if stuckErr != nil {
+			return // left in place for inspection; the error says how to remove it
+		}
 		if cerr := cleanup(c.Stack, ns, created, cfg.Keep, cfg.Notes); cerr != nil && err == nil {
 			err = cerr
 		}
@@ -110,11 +122,20 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	var run stream.Result
 	var watchErr error
 	err = watchWhile(runCtx, func(ctx context.Context) error {
-		run, watchErr = stream.Run(ctx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: cfg.Clock,
-			Columns: timeline.ColumnarOf(cfg.Timeline), Logs: source.LogSelection{All: true}}, collector)
+		watchCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		wait := guard.start(watchCtx, stop)
+		run, watchErr = stream.Run(watchCtx, c.Stream, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: cfg.Clock,
+			Columns: timeline.ColumnarOf(cfg.Timeline), Logs: source.LogSelection{All: true}}, guard.sink(collector))
+		wait()
+		if watchErr == nil && !run.Ready && run.Failed == "" {
+			stuckErr = guard.Err(ctx)
+			return stuckErr // ends the database's delay too: nothing more is applied
+		}
 		return watchErr
 	}, applyDB)
 	switch {
+	case stuckErr != nil: // the partial report, then the line
 	case watchErr != nil:
 		return res, err // the timeline failed; says whether the database was applied
 	case err != nil && !errors.Is(err, errDBNotApplied):
@@ -132,6 +153,9 @@ func Compare(ctx context.Context, c Clients, cfg CompareConfig) (res CompareResu
 	}
 	if err != nil {
 		return res, err
+	}
+	if stuckErr != nil {
+		return res, stuckErr
 	}
 	return res, readyOutcome(ctx, runCtx, cfg.Timeout, "every compared variant", run)
 }

@@ -44,6 +44,9 @@ type UpConfig struct {
 	Timeline Timeline
 	// Progress receives the apply lines; Warnings the warnings.
 	Progress, Warnings io.Writer
+	// DetectCluster names the local cluster in the advice when a container
+	// of the stack can never start (nil: not known).
+	DetectCluster DetectCluster
 }
 
 // Watches reports whether Up streams the timeline after applying.
@@ -76,8 +79,9 @@ func Up(ctx context.Context, c Clients, cfg UpConfig) error {
 		if err != nil {
 			return err
 		}
+		guard := newStackGuard(c.Stream, cfg.Stack, "kubectl initwait down -n "+ns, cfg.DetectCluster)
 		watch = func(ctx context.Context) error {
-			return followReady(ctx, c.Stream, tgt, cfg.Timeout, cfg.Clock, cfg.Timeline)
+			return followReady(ctx, c.Stream, tgt, cfg.Timeout, cfg.Clock, cfg.Timeline, guard)
 		}
 	}
 	if r, err := c.Stack.EnsureNamespace(ctx, ns, cfg.DryRun); err != nil {
@@ -126,8 +130,12 @@ func Up(ctx context.Context, c Clients, cfg UpConfig) error {
 }
 
 // runUpAgain tells, when up stopped before the database was applied, how
-// to apply it.
+// to apply it; a stuck container's line is said alone.
 func runUpAgain(err error) error {
+	var s *StuckError
+	if errors.As(err, &s) {
+		return s
+	}
 	if errors.Is(err, errDBNotApplied) {
 		return fmt.Errorf("%w (run up again to apply it)", err)
 	}
@@ -135,20 +143,31 @@ func runUpAgain(err error) error {
 }
 
 // followReady streams target's timeline into tl until it is Ready, prints
-// the summary, and says why it is not Ready when it is not.
-func followReady(ctx context.Context, c stream.Clients, tgt target.Target, timeout time.Duration, clk clock.WithDelayedExecution, tl Timeline) error {
+// the summary, and says why it is not Ready when it is not: first of all
+// a container of the stack that guard found can never start, which ends
+// the timeline at once.
+func followReady(ctx context.Context, c stream.Clients, tgt target.Target, timeout time.Duration, clk clock.WithDelayedExecution, tl Timeline, guard *stackGuard) error {
 	runCtx := ctx
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	res, err := stream.Run(runCtx, c, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: clk}, tl)
+	watchCtx, stop := context.WithCancel(runCtx)
+	defer stop()
+	wait := guard.start(watchCtx, stop)
+	res, err := stream.Run(watchCtx, c, stream.Config{Target: tgt, Until: stream.UntilReady, Clock: clk}, guard.timeline(tl))
+	wait()
 	if err != nil {
 		return err
 	}
 	if err := tl.Summary(clk.Now(), res.Summary); err != nil {
 		return err
+	}
+	if !res.Ready && res.Failed == "" {
+		if err := guard.Err(ctx); err != nil {
+			return err
+		}
 	}
 	return readyOutcome(ctx, runCtx, timeout, tgt.Description, res)
 }
