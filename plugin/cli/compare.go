@@ -155,7 +155,7 @@ func (o *CompareOptions) Run(ctx context.Context) error {
 		Created: o.created, DBDelay: o.DBDelay, Timeout: o.Timeout, Keep: o.Keep,
 		Timeline: sink,
 		Report:   o.Out, Progress: progress, Notes: o.ErrOut, JSON: o.Output == "json",
-		BeforeText: func(res demo.CompareResult) error { return drawBars(sink, res) },
+		BeforeText:    func(res demo.CompareResult) error { return drawBars(sink, res) },
 		DetectCluster: detectCluster(o.ConfigFlags, o.clients.Kube),
 	})
 	return errors.Join(err, o.drawChart(res))
