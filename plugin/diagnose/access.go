@@ -29,6 +29,9 @@ type accessNeed struct {
 // service wait also lists the Service's pods, job-wr the Job's).
 func accessNeeds(dep Dependency) []accessNeed {
 	o := dep.Object
+	if o == nil {
+		return nil
+	}
 	gr, ok := apiResources[o.Kind]
 	if !ok {
 		return nil
@@ -87,6 +90,7 @@ func (d *Diagnoser) checkAccess(ctx context.Context, pod *corev1.Pod, r Dependen
 				verb: verb, group: n.group, resource: n.resource, name: name, namespace: ns})
 			if err != nil {
 				r.Evidence = append(r.Evidence, fmt.Sprintf("could not check whether %s may %s %s: %s", who, verb, n.resource, sarError(err)))
+				r.accessUnknown = true
 				return r
 			}
 			if !a.allowed {
@@ -156,16 +160,29 @@ func sarError(err error) string {
 // not read the object it waits for: whatever the object's state, the wait
 // cannot end, so it comes before the object's own findings; the log's
 // Forbidden lines are its evidence.
-func forbiddenProblem(cr *ContainerReport, deps []DependencyReport) (toolFinding, bool) {
+// When the access could not be asked, the log's Forbidden lines alone say so.
+func forbiddenProblem(pod *corev1.Pod, cr *ContainerReport, deps []DependencyReport) (toolFinding, bool) {
+	sig := cr.signals
+	var logLine []string
+	if sig.forbidden > 0 {
+		logLine = []string{fmt.Sprintf("its log says %q (%s)", sig.forbiddenLine, times(sig.forbidden))}
+	}
 	for _, dr := range deps {
-		if dr.Cause != CauseForbidden {
+		if dr.Cause == CauseForbidden {
+			return toolFinding{cause: CauseForbidden, verdict: cr.Name + ": " + dr.Finding, evidence: logLine}, true
+		}
+	}
+	for _, dr := range deps {
+		needs := accessNeeds(dr.Dependency)
+		if !dr.accessUnknown || sig.forbidden == 0 || len(needs) == 0 {
 			continue
 		}
-		var ev []string
-		if sig := cr.signals; sig.forbidden > 0 {
-			ev = append(ev, fmt.Sprintf("its log says %q (%s)", sig.forbiddenLine, times(sig.forbidden)))
-		}
-		return toolFinding{cause: CauseForbidden, verdict: cr.Name + ": " + dr.Finding, evidence: ev}, true
+		ns := objectNamespace(dr.Object, pod)
+		sa := serviceAccountOf(pod)
+		return toolFinding{cause: CauseForbidden,
+			verdict: fmt.Sprintf("%s: the API server refuses ServiceAccount %q of namespace %q (its log: Forbidden), so %s can never see %s: grant it %s with a Role and a RoleBinding",
+				cr.Name, sa, pod.Namespace, dr.Tool, dr.Address(), needsText(needs)),
+			evidence: logLine, next: grantCommands(needs, ns, pod.Namespace, sa)}, true
 	}
 	return toolFinding{}, false
 }

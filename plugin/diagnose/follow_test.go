@@ -16,6 +16,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/target"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/waitfor"
 )
 
 // sarAnswers makes the fake API server answer SubjectAccessReviews: allow
@@ -183,5 +184,24 @@ func TestAccessReviewsOncePerAccountAndResource(t *testing.T) {
 	if spec.User != "system:serviceaccount:demo:default" || strings.Join(spec.Groups, ",") != "system:serviceaccounts,system:serviceaccounts:demo,system:authenticated" ||
 		spec.ResourceAttributes.Group != "batch" || spec.ResourceAttributes.Name != "migrate" {
 		t.Errorf("review %+v %+v", spec, spec.ResourceAttributes)
+	}
+}
+
+// TestForbiddenFromTheLog: when the access could not be asked, the log's
+// Forbidden lines alone make it the verdict, with the fix.
+func TestForbiddenFromTheLog(t *testing.T) {
+	pod := webappPod("webapp-1", "postgres")
+	cr := &ContainerReport{Name: "wait"}
+	line := `Error from server (Forbidden): jobs.batch "migrate" is forbidden: User "system:serviceaccount:demo:default" cannot get resource "jobs" in API group "batch" in the namespace "demo"`
+	dep := DependencyReport{Dependency: Dependency{Kind: "k8s", Tool: "k8s-wait-for", Object: &waitfor.Object{Kind: "job", Name: "migrate", Condition: "complete"}}, accessUnknown: true}
+	if _, ok := forbiddenProblem(pod, cr, []DependencyReport{dep}); ok {
+		t.Fatal("no Forbidden line in the log, access unknown: not a verdict")
+	}
+	cr.signals.scan(line)
+	cr.signals.scan(line)
+	tf, ok := forbiddenProblem(pod, cr, []DependencyReport{dep})
+	want := `wait: the API server refuses ServiceAccount "default" of namespace "demo" (its log: Forbidden), so k8s-wait-for can never see job/migrate: grant it get, list, watch on jobs.batch with a Role and a RoleBinding`
+	if !ok || tf.cause != CauseForbidden || tf.verdict != want || len(tf.evidence) != 1 || !strings.Contains(tf.evidence[0], "(2 times)") || len(tf.next) != 2 {
+		t.Errorf("got %v %+v\nwant %q", ok, tf, want)
 	}
 }

@@ -110,4 +110,8 @@ type DependencyReport struct {
 	Evidence []string `json:"evidence,omitempty"`
 	// Next are suggested commands.
 	Next []string `json:"-"`
+
+	// accessUnknown is true when whether the pod's ServiceAccount may read
+	// the object waited for could not be asked.
+	accessUnknown bool
 }

@@ -14,6 +14,8 @@ type toolFinding struct {
 	cause    Cause
 	verdict  string
 	evidence []string
+	// next are commands to run first (the fix), if any.
+	next []string
 }
 
 // shellNotFound is the exit code shells give a command they cannot find.

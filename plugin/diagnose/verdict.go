@@ -69,14 +69,14 @@ func (d *Diagnoser) diagnosePod(ctx context.Context, row PodRow, now time.Time) 
 	name := cr.Name
 	tf, ok := toolProblem(b, cr, rep.Dependencies)
 	if !ok {
-		tf, ok = forbiddenProblem(cr, rep.Dependencies)
+		tf, ok = forbiddenProblem(pod, cr, rep.Dependencies)
 	}
 	if ok {
 		rep.Severity, rep.Cause, rep.Verdict = SeverityProblem, tf.cause, tf.verdict
 		rep.Evidence = append(append(rep.Evidence[:1:1], tf.evidence...), rep.Evidence[1:]...)
 		rep.Next = dedupe(append([]string{logs, describe}, depNext...))
 		if tf.cause == CauseForbidden {
-			rep.Next = dedupe(append(depNext, logs))
+			rep.Next = dedupe(append(append(tf.next, depNext...), logs))
 		}
 		return rep
 	}

@@ -117,14 +117,21 @@ func TestDiagnoseObjectsK8sWaitFor(t *testing.T) {
 	verdictOf(t, ns, "no-pods", 1, `wait waits for pod -l app=develop-volume-ceph-krakow, but no Pod in namespace "`+ns+`" matches app=develop-volume-ceph-krakow`)
 	verdictOf(t, ns, "kubectl-wait", 0, `wait waits for job/migrate: Job "migrate" has not completed yet: 1 active`)
 
-	// 5. A user who may not create SubjectAccessReviews still gets a verdict, and is told.
-	out, errOut, code := diagRun(t, "pod/forbidden", "-n", ns, "--as=system:serviceaccount:"+ns+":viewer", "-o", "json")
-	if code != 0 || !strings.Contains(out, `could not check whether ServiceAccount \"default\" of namespace \"`+ns+`\" may get jobs: you may not create subjectaccessreviews.authorization.k8s.io`) {
-		t.Errorf("as viewer: exit %d, want 0 and the unchecked access in the evidence:\n%s%s", code, out, errOut)
+	// 5. A user who may not create SubjectAccessReviews still gets a verdict, and is told; the
+	// log's Forbidden lines then say what the review would have.
+	rep, code := diagJSON(t, "pod/forbidden", "-n", ns, "--as=system:serviceaccount:"+ns+":viewer")
+	if len(rep.Pods) != 1 {
+		t.Fatalf("as viewer: %d pods", len(rep.Pods))
+	}
+	asViewer := rep.Pods[0]
+	if ev := strings.Join(asViewer.Evidence, "\n"); code != 1 || asViewer.Cause != diagnose.CauseForbidden ||
+		!strings.Contains(asViewer.Verdict, `wait: the API server refuses ServiceAccount "default" of namespace "`+ns+`" (its log: Forbidden), so k8s-wait-for can never see job/migrate`) ||
+		!strings.Contains(ev, `could not check whether ServiceAccount "default" of namespace "`+ns+`" may get jobs: you may not create subjectaccessreviews.authorization.k8s.io`) {
+		t.Errorf("as viewer: exit %d, cause %s, verdict %q\n%s", code, asViewer.Cause, asViewer.Verdict, ev)
 	}
 
 	// 6. The scan groups them, forbidden first among equals.
-	out, _, code = diagRun(t, "-n", ns)
+	out, _, code := diagRun(t, "-n", ns)
 	for _, s := range []string{"ServiceAccount may not read what it waits for: 1 pod(s)\n", "missing object it waits for: 2 pod(s)\n", "dependency not ready: 1 pod(s)\n"} {
 		if code != 1 || !strings.Contains(out, s) {
 			t.Errorf("scan (exit %d) lacks %q:\n%s", code, s, out)
