@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
 
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/record"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
 func TestWatchValidate(t *testing.T) {
@@ -61,5 +65,22 @@ func TestWatchUnreachableClusterIsOneLine(t *testing.T) {
 	got := errOut.String()
 	if !strings.HasPrefix(got, "error: ") || strings.Count(got, "\n") != 1 || !strings.Contains(got, "127.0.0.1:1") {
 		t.Fatalf("stderr = %q, want one error: line naming the server", got)
+	}
+}
+
+// TestNewSinkIsColumnar: the text output, with its bars and behind a
+// recording, still takes the stream's fixed columns.
+func TestNewSinkIsColumnar(t *testing.T) {
+	var out bytes.Buffer
+	s := newSink("text", "never", &out, func(string) string { return "" })
+	if timeline.ColumnarOf(s) == nil {
+		t.Fatal("the text sink (with bars) is not Columnar")
+	}
+	rec := record.NewRecorder(&bytes.Buffer{}, "rec", "ns", s)
+	if timeline.ColumnarOf(rec) == nil {
+		t.Fatal("the text sink behind a recording is not Columnar")
+	}
+	if timeline.ColumnarOf(newSink("json", "never", &out, nil)) != nil {
+		t.Fatal("the JSON sink lays out no columns")
 	}
 }

@@ -117,3 +117,6 @@ type guardedTimeline struct {
 }
 
 func (g guardedTimeline) Emit(e timeline.Entry) error { return g.sink.Emit(e) }
+
+// Unwrap is the guard's sink in front of the timeline (timeline.Wrapper).
+func (g guardedTimeline) Unwrap() timeline.Sink { return g.sink }

@@ -34,6 +34,9 @@ func NewRecorder(w io.Writer, name, namespace string, next SummarySink) *Recorde
 	return &Recorder{Next: next, Name: name, json: j}
 }
 
+// Unwrap is the normal output (timeline.Wrapper).
+func (r *Recorder) Unwrap() timeline.Sink { return r.Next }
+
 // Emit records e and passes it on.
 func (r *Recorder) Emit(e timeline.Entry) error {
 	if err := r.json.Emit(e); err != nil {

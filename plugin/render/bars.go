@@ -152,6 +152,9 @@ type WithBars struct {
 	start time.Time
 }
 
+// Unwrap is the renderer the bars are drawn after (timeline.Wrapper).
+func (s *WithBars) Unwrap() timeline.Sink { return s.Next }
+
 // Emit records the STATUS of e and passes it on.
 func (s *WithBars) Emit(e timeline.Entry) error {
 	if e.Kind == timeline.KindStatus {

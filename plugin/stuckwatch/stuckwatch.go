@@ -53,15 +53,27 @@ func (w *Watch) Sink(next timeline.Sink) timeline.Sink {
 	w.mu.Lock()
 	w.next = next
 	w.mu.Unlock()
-	return timeline.SinkFunc(func(e timeline.Entry) error {
-		w.mu.Lock()
-		w.Detector.ObserveEntry(e)
-		err := w.next.Emit(e)
-		w.mu.Unlock()
-		w.check()
-		return err
-	})
+	return guardSink{w: w, next: next}
 }
+
+// guardSink is the Sink that Sink returns; it unwraps to next.
+type guardSink struct {
+	w    *Watch
+	next timeline.Sink
+}
+
+func (g guardSink) Emit(e timeline.Entry) error {
+	w := g.w
+	w.mu.Lock()
+	w.Detector.ObserveEntry(e)
+	err := w.next.Emit(e)
+	w.mu.Unlock()
+	w.check()
+	return err
+}
+
+// Unwrap is the sink the entries go on to (timeline.Wrapper).
+func (g guardSink) Unwrap() timeline.Sink { return g.next }
 
 // Emit writes e (a notice of the caller's) to the sink Sink was given,
 // serialised with the timeline's own entries; without one it does nothing.

@@ -19,10 +19,26 @@ type Columnar interface {
 	SetColumns(Columns)
 }
 
-// ColumnarOf is s as a Columnar, or nil when it lays out no columns.
+// Wrapper is a Sink that passes entries on to another (bars, a recording,
+// a guard in front of the renderer); Unwrap returns that one.
+type Wrapper interface {
+	Unwrap() Sink
+}
+
+// ColumnarOf is s as a Columnar, or the first Columnar among the sinks s
+// wraps (through Wrapper), or nil when none lays out columns.
 func ColumnarOf(s Sink) Columnar {
-	c, _ := s.(Columnar)
-	return c
+	for s != nil {
+		if c, ok := s.(Columnar); ok {
+			return c
+		}
+		w, ok := s.(Wrapper)
+		if !ok {
+			return nil
+		}
+		s = w.Unwrap()
+	}
+	return nil
 }
 
 // shortKinds are kubectl's short names of the kinds whose events a
