@@ -72,8 +72,10 @@ func run(duration time.Duration, pods int, plugin string, every time.Duration) e
 	if err != nil {
 		return err
 	}
+	// The watch is ended with Ctrl-C (SIGINT) after the last sample; its
+	// --timeout is only a backstop.
 	cmd := exec.Command(plugin, "watch", "-n", ns, "-l", "soak=1", "-o", "json", "--color", "never",
-		"--debug-addr", addr, "--timeout", duration.String())
+		"--debug-addr", addr, "--timeout", (duration + 2*time.Minute).String())
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -98,7 +100,7 @@ func run(duration time.Duration, pods int, plugin string, every time.Duration) e
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	rolls := 0
-	for time.Since(start) < duration-5*time.Second {
+	for time.Since(start)+every/2 < duration {
 		<-tick.C
 		if err := roll(ctx, c, ns); err != nil {
 			fmt.Fprintln(os.Stderr, "soak: rolling the Deployment:", err)
@@ -108,6 +110,9 @@ func run(duration time.Duration, pods int, plugin string, every time.Duration) e
 		s := sample{minute: time.Since(start).Minutes(), rssKiB: rss(cmd.Process.Pid), goroutines: goroutines(addr)}
 		samples = append(samples, s)
 		fmt.Printf("soak: %5.1f min  RSS %7d KiB  goroutines %5d\n", s.minute, s.rssKiB, s.goroutines)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		return fmt.Errorf("stopping the plugin: %w", err)
 	}
 	werr := cmd.Wait()
 	out := <-lines
