@@ -9,6 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/demo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
@@ -62,7 +63,14 @@ says, in comments at the top, how to create it before 'kubectl apply -f'.
 --db later applies the database --db-delay after the webapp, as in the seed
 article; --db none leaves it out (then up returns after the apply: see
 'kubectl initwait diagnose webapp'). Webapps of variants not chosen stay as
-they are: run 'kubectl initwait down' first to start afresh.`,
+they are: run 'kubectl initwait down' first to start afresh.
+
+The shortener image defaults to ghcr.io/kubectl-initwait/shortener:<version>,
+the plugin's own version, published for linux/amd64 and linux/arm64 with each
+release. A development build (its 'version' is dev, v0.0.0-..., past a tag or
+dirty) uses ` + stack.DefaultImage + ` instead, the tag
+in manifests/, which 'make images' builds from the checkout into the local
+cluster's registry; on another cluster, load that image or pass --image.`,
 		Example: `  kubectl initwait up -n initwait-demo
   kubectl initwait up --variant both --db later --db-delay 20s -n initwait-demo
   # print the stack instead; the comments at its top say how to create the Secret first
@@ -77,7 +85,7 @@ they are: run 'kubectl initwait down' first to start afresh.`,
 	f.StringVar(&o.Variant, "variant", o.Variant, "Webapp to deploy: init (with init container), naive (without) or both")
 	f.StringVar(&o.DB, "db", o.DB, "When to deploy the database: now, later (after --db-delay) or none")
 	f.DurationVar(&o.DBDelay, "db-delay", o.DBDelay, "Delay before the database is applied with --db later")
-	f.StringVar(&o.Image, "image", stack.DefaultImage, "Shortener image")
+	f.StringVar(&o.Image, "image", stack.DefaultImageFor(buildinfo.Get()), "Shortener image (a release's own tag; in a development build the manifests' tag, which make images builds)")
 	f.StringVar(&o.PostgresImage, "postgres-image", stack.DefaultPostgresImage, "PostgreSQL image (database and check-db-ready)")
 	f.StringVar(&o.DryRun, "dry-run", "none", "none, client (print the YAML, contact nothing) or server (validate, persist nothing)")
 	f.BoolVar(&o.NoWatch, "no-watch", false, "Return after applying instead of streaming the timeline")
