@@ -24,7 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-const clusterBusybox = "docker.io/library/busybox:1.36"
+const clusterBusybox = "docker.io/library/busybox:1.37"
 
 // clusterPod is a busybox pod running script under sh.
 func clusterPod(name, script string, restart corev1.RestartPolicy) *corev1.Pod {
