@@ -20,6 +20,11 @@
 #   IMAGE_PLATFORMS  space-separated (default "linux/amd64 linux/arm64")
 #   IMAGEBUILD    a prebuilt test/cluster/imagebuild binary (default: built here)
 # The last line printed ends with the index digest.
+#
+# Why test/cluster/imagebuild and not ko: the local cluster must also make images that are
+# not Go programs (busybox, postgres, pause) from layer tarballs, and the release and the
+# local cluster are to publish through the same code; ko would be a second publisher, and
+# its default base image lives in a registry this project's machines cannot reach.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
