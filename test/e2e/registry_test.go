@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -189,4 +192,42 @@ func TestBusyboxOfficialApplets(t *testing.T) {
 			t.Errorf("client output has %q (Debian's busybox, not the official one's behaviour):\n%s", bad, out)
 		}
 	}
+}
+
+// TestRegistryShortenerIndex: what `cluster.sh images` published through hack/image.sh —
+// the release's publishing step, run against the cluster's registry — is one OCI index of
+// linux/amd64 and linux/arm64, and the node pulls its own platform's image from it.
+func TestRegistryShortenerIndex(t *testing.T) {
+	ref, err := name.ParseReference(clusterRegistry + "/kubectl-initwait/shortener:v0.1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := remote.Index(ref)
+	if err != nil {
+		t.Fatalf("reading the shortener index from the cluster's registry: %v", err)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var platforms []string
+	for _, d := range m.Manifests {
+		platforms = append(platforms, d.Platform.String())
+	}
+	if m.MediaType != types.OCIImageIndex || strings.Join(platforms, " ") != "linux/amd64 linux/arm64" {
+		t.Fatalf("shortener index: %s with %v; want an OCI index of linux/amd64 and linux/arm64", m.MediaType, platforms)
+	}
+	ns := newNamespace(t, "registry-index")
+	p := imagePod("shortener", "ghcr.io/kubectl-initwait/shortener:v0.1.0", corev1.PullAlways, "")
+	p.Spec.Containers[0].Command = []string{"/shortener", "--help"}
+	clusterCreatePod(t, ns, p)
+	waitEvent(t, ns, "shortener", "Pulled", `Successfully pulled image "ghcr.io/kubectl-initwait/shortener:v0.1.0"`)
+	waitFor(t, 60*time.Second, "the shortener container to run", func(ctx context.Context) (bool, error) {
+		pod, err := clientset.CoreV1().Pods(ns).Get(ctx, "shortener", metav1.GetOptions{})
+		if err != nil || len(pod.Status.ContainerStatuses) == 0 {
+			return false, err
+		}
+		s := pod.Status.ContainerStatuses[0]
+		return s.State.Terminated != nil || s.LastTerminationState.Terminated != nil || s.State.Running != nil, nil
+	})
 }
