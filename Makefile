@@ -11,7 +11,7 @@ PKG     := github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo
 LDFLAGS := -s -w -X $(PKG).version=$(VERSION) -X $(PKG).commit=$(COMMIT) -X $(PKG).date=$(DATE)
 
 .PHONY: all build test test-unit test-e2e demo bench bench-shortener soak cluster-up cluster-down \
-        cluster-status images dist fmt vet clean help
+        cluster-status images image dist fmt vet clean help
 
 all: build
 
@@ -52,8 +52,11 @@ cluster-down: ## Stop the local cluster and remove all it created.
 cluster-status: ## Show the local cluster's components.
 	test/cluster/cluster.sh status
 
-images: ## Build the demo images and import them into the local cluster.
+images: ## Build the demo images and push them to the local cluster's registry.
 	test/cluster/cluster.sh images
+
+image: ## The shortener image (linux/amd64 + linux/arm64) as an OCI layout in dist/image/.
+	hack/image.sh
 
 dist: ## Release archives and dist/krew/initwait.yaml.
 	hack/dist.sh

@@ -32,7 +32,7 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-const busybox = "docker.io/library/busybox:1.36"
+const busybox = "docker.io/library/busybox:1.37"
 
 // sample is one minute's measurement of the plugin.
 type sample struct {

@@ -3,8 +3,10 @@
 package buildinfo
 
 import (
+	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // Stamped at build time:
@@ -53,4 +55,21 @@ func Get() Info {
 		info.BuildDate = "unknown"
 	}
 	return info
+}
+
+// releaseVersion is a version the release workflow builds from a v* tag: semantic,
+// optionally with a pre-release (v1.2.3, v1.2.3-rc.1).
+var releaseVersion = regexp.MustCompile(`^v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$`)
+
+// gitDescribe is the suffix `git describe` adds past a tag: -COMMITS-gHASH.
+var gitDescribe = regexp.MustCompile(`-[0-9]+-g[0-9a-f]{7,}`)
+
+// Release reports whether the build is a release: its version is a semantic version from
+// a tag, not "dev", not hack/dist.sh's pseudo-version of an untagged commit
+// (v0.0.0-TIME-COMMIT), not `git describe` past a tag, and not from a dirty tree. A release
+// has published artifacts of its own version, such as the shortener image.
+func (i Info) Release() bool {
+	v := i.Version
+	return releaseVersion.MatchString(v) && !strings.HasPrefix(v, "v0.0.0-") &&
+		!gitDescribe.MatchString(v) && !strings.Contains(v, "dirty")
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/demo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
@@ -72,7 +73,7 @@ authenticated SELECT 1 every 200 ms).`,
 	f.BoolVar(&o.Keep, "keep", false, "Keep what was deployed (and a namespace made for the run)")
 	f.StringVarP(&o.Output, "output", "o", "", "Output format: text or json (JSON lines, the report last)")
 	f.StringVar(&o.Color, "color", o.Color, "Colour the text output: auto, always or never")
-	f.StringVar(&o.Image, "image", "", "Shortener image (default "+stack.DefaultImage+")")
+	f.StringVar(&o.Image, "image", stack.DefaultImageFor(buildinfo.Get()), "Shortener image (a release's own tag; in a development build the manifests' tag, which make images builds)")
 	f.StringVar(&o.PostgresImage, "postgres-image", "", "PostgreSQL image (default "+stack.DefaultPostgresImage+")")
 	f.StringVar(&o.HTML, "html", "", "Also write the run's timeline chart and table as one self-contained HTML file")
 	return cmd

@@ -9,6 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/demo"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
@@ -69,7 +70,14 @@ pulled past the kubelet's second try, or parsed; a Secret or ConfigMap key it
 needs is missing) ends up at once with exit 1 and one line naming the pod,
 container, image and the kubelet's reason, and what to do (--image REF, or
 the command that loads the image into this kind, k3d or minikube cluster).
-The stack is left in place for inspection.`,
+The stack is left in place for inspection.
+
+The shortener image defaults to ghcr.io/kubectl-initwait/shortener:<version>,
+the plugin's own version, published for linux/amd64 and linux/arm64 with each
+release. A development build (its 'version' is dev, v0.0.0-..., past a tag or
+dirty) uses ` + stack.DefaultImage + ` instead, the tag
+in manifests/, which 'make images' builds from the checkout into the local
+cluster's registry; on another cluster, load that image or pass --image.`,
 		Example: `  kubectl initwait up -n initwait-demo
   kubectl initwait up --variant both --db later --db-delay 20s -n initwait-demo
   # print the stack instead; the comments at its top say how to create the Secret first
@@ -84,7 +92,7 @@ The stack is left in place for inspection.`,
 	f.StringVar(&o.Variant, "variant", o.Variant, "Webapp to deploy: init (with init container), naive (without) or both")
 	f.StringVar(&o.DB, "db", o.DB, "When to deploy the database: now, later (after --db-delay) or none")
 	f.DurationVar(&o.DBDelay, "db-delay", o.DBDelay, "Delay before the database is applied with --db later")
-	f.StringVar(&o.Image, "image", stack.DefaultImage, "Shortener image")
+	f.StringVar(&o.Image, "image", stack.DefaultImageFor(buildinfo.Get()), "Shortener image (a release's own tag; in a development build the manifests' tag, which make images builds)")
 	f.StringVar(&o.PostgresImage, "postgres-image", stack.DefaultPostgresImage, "PostgreSQL image (database and check-db-ready)")
 	f.StringVar(&o.DryRun, "dry-run", "none", "none, client (print the YAML, contact nothing) or server (validate, persist nothing)")
 	f.BoolVar(&o.NoWatch, "no-watch", false, "Return after applying instead of streaming the timeline")

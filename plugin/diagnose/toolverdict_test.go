@@ -64,34 +64,34 @@ func TestToolProblem(t *testing.T) {
 	}{
 		{name: "busybox loop, Running", typ: "init", status: running, logs: repeat(3, busyboxNotFound, "waiting for mysql"), deps: missingMySQL,
 			cause:    CauseMissingTool,
-			verdict:  "wait-mysql: curl is not in image busybox:1.36, so this can never succeed",
+			verdict:  "wait-mysql: curl is not in image busybox:1.37, so this can never succeed",
 			evidence: []string{`its log says "sh: curl: not found" (3 times)`, `once that is fixed, it would probe mysql:3306, but Service "mysql" does not exist in namespace "demo"`}},
 		{name: "busybox exec, exit 127", typ: "init", status: crashing, cr: ContainerReport{LastExitCode: exit(127), LastReason: "Error", Restarts: 3},
 			logs: []string{busyboxExecLine}, cause: CauseMissingTool,
-			verdict:  "wait-mysql: dockerize is not in image busybox:1.36, so this can never succeed",
+			verdict:  "wait-mysql: dockerize is not in image busybox:1.37, so this can never succeed",
 			evidence: []string{`it exits with code 127, the shell's "command not found" (3 restarts)`}},
 		{name: "dash", typ: "init", status: crashing, cr: ContainerReport{LastExitCode: exit(127)}, logs: []string{dashNotFound},
-			cause: CauseMissingTool, verdict: "wait-mysql: mysqladmin is not in image busybox:1.36, so this can never succeed"},
+			cause: CauseMissingTool, verdict: "wait-mysql: mysqladmin is not in image busybox:1.37, so this can never succeed"},
 		{name: "bash", typ: "init", status: running, logs: []string{bashNotFound}, cause: CauseMissingTool,
-			verdict: "wait-mysql: dockerize is not in image busybox:1.36, so this can never succeed"},
+			verdict: "wait-mysql: dockerize is not in image busybox:1.37, so this can never succeed"},
 		{name: "bash path", typ: "init", status: running, logs: []string{bashNoPath}, cause: CauseMissingTool,
-			verdict: "wait-mysql: /wait_for.sh is not in image busybox:1.36, so this can never succeed"},
+			verdict: "wait-mysql: /wait_for.sh is not in image busybox:1.37, so this can never succeed"},
 		{name: "busybox env", typ: "init", status: running, logs: []string{busyboxEnv}, cause: CauseMissingTool,
-			verdict: "wait-mysql: wait-for-it is not in image busybox:1.36, so this can never succeed"},
+			verdict: "wait-mysql: wait-for-it is not in image busybox:1.37, so this can never succeed"},
 		{name: "GNU timeout", typ: "init", status: running, logs: []string{gnuTimeout}, cause: CauseMissingTool,
-			verdict: "wait-mysql: pg_isready is not in image busybox:1.36, so this can never succeed"},
+			verdict: "wait-mysql: pg_isready is not in image busybox:1.37, so this can never succeed"},
 		{name: "StartError exit 128", typ: "init", status: crashing,
 			cr: ContainerReport{Reason: "CrashLoopBackOff", LastExitCode: exit(128), LastReason: "StartError", Restarts: 2,
 				LastMessage: `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/wait_for.sh": stat /wait_for.sh: no such file or directory: unknown`},
 			deps: missingMySQL, cause: CauseMissingTool,
-			verdict:  "wait-mysql: /wait_for.sh is not in image busybox:1.36, so this can never succeed",
+			verdict:  "wait-mysql: /wait_for.sh is not in image busybox:1.37, so this can never succeed",
 			evidence: []string{"the container runtime cannot start it (StartError, exit code 128, 2 restarts): failed to create", `but Service "mysql" does not exist`}},
 		{name: "RunContainerError in $PATH", typ: "init", status: crashing,
 			cr:    ContainerReport{Reason: "RunContainerError", Message: `failed to start containerd task "x": OCI runtime exec failed: exec: "wait_for.sh": executable file not found in $PATH: unknown`},
-			cause: CauseMissingTool, verdict: "wait-mysql: wait_for.sh is not in image busybox:1.36, so this can never succeed"},
+			cause: CauseMissingTool, verdict: "wait-mysql: wait_for.sh is not in image busybox:1.37, so this can never succeed"},
 		{name: "exit 127, log not read", typ: "init", status: crashing, cr: ContainerReport{LastExitCode: exit(127)}, deps: missingMySQL,
 			cause:    CauseMissingTool,
-			verdict:  `wait-mysql: a command it runs (curl?) is not in image busybox:1.36 (exit code 127, the shell's "command not found"), so this can never succeed`,
+			verdict:  `wait-mysql: a command it runs (curl?) is not in image busybox:1.37 (exit code 127, the shell's "command not found"), so this can never succeed`,
 			evidence: []string{"its log was not read"}},
 		{name: "busybox nc -z", typ: "init", status: running, logs: repeat(4, ncRejects, busyboxBanner, "", ncUsage, "waiting for mysql"),
 			deps:     []DependencyReport{{Dependency: Dependency{Kind: "tcp", Tool: "nc", Host: "mysql", Port: 3306}, OK: true, Severity: SeverityOK, Finding: "ok"}},
@@ -112,7 +112,7 @@ func TestToolProblem(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := blocker{spec: &corev1.Container{Name: "wait-mysql"}, status: tt.status, typ: tt.typ}
 			cr := tt.cr
-			cr.Name, cr.Image = "wait-mysql", "busybox:1.36"
+			cr.Name, cr.Image = "wait-mysql", "busybox:1.37"
 			cr.signals = signalsOf(t, tt.logs...)
 			got, ok := toolProblem(b, &cr, tt.deps)
 			if tt.cause == "" {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo"
 	"sigs.k8s.io/kustomize/api/types"
 )
 
@@ -76,4 +77,19 @@ func imageOverride(from, to string) (types.Image, error) {
 		img.NewTag, img.Digest = t.Tag+"@"+t.Digest, ""
 	}
 	return img, nil
+}
+
+// ShortenerRepository is where the release publishes the shortener image, tagged with the
+// plugin's version (hack/image.sh, .github/workflows/release.yml).
+const ShortenerRepository = "ghcr.io/kubectl-initwait/shortener"
+
+// DefaultImageFor is the shortener image a plugin build uses unless told otherwise: a
+// release's own tag (the image published with it), else — a development build — the tag
+// the manifests name, DefaultImage, which `make images` builds from the checkout into the
+// local cluster's registry.
+func DefaultImageFor(info buildinfo.Info) string {
+	if info.Release() {
+		return ShortenerRepository + ":" + info.Version
+	}
+	return DefaultImage
 }

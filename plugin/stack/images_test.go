@@ -3,6 +3,8 @@ package stack
 import (
 	"strings"
 	"testing"
+
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/buildinfo"
 )
 
 func TestParseImage(t *testing.T) {
@@ -63,5 +65,24 @@ func TestParseImage(t *testing.T) {
 				t.Fatalf("ParseImage(%q) (String of the result) = %+v, %v; want %+v", got.String(), again, err, got)
 			}
 		})
+	}
+}
+
+func TestDefaultImageFor(t *testing.T) {
+	tests := []struct{ version, want string }{
+		{"v0.2.0", "ghcr.io/kubectl-initwait/shortener:v0.2.0"},
+		{"v1.0.0-rc.1", "ghcr.io/kubectl-initwait/shortener:v1.0.0-rc.1"},
+		{"dev", DefaultImage},
+		{"v0.0.0-20261202145659-744a0f55f0da.dirty", DefaultImage},
+		{"v0.2.0-4-g744a0f5", DefaultImage},
+	}
+	for _, tt := range tests {
+		got := DefaultImageFor(buildinfo.Info{Version: tt.version})
+		if got != tt.want {
+			t.Errorf("DefaultImageFor(version %q) = %q, want %q", tt.version, got, tt.want)
+		}
+		if _, err := ParseImage(got); err != nil {
+			t.Errorf("DefaultImageFor(version %q) = %q is not a valid reference: %v", tt.version, got, err)
+		}
 	}
 }

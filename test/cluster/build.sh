@@ -1,6 +1,6 @@
 # test/cluster/build.sh — Debian packages and the cluster's binaries (sourced by cluster.sh).
 #
-# Kubernetes and CoreDNS are built from the Go module proxy, each in a throwaway module under
+# Kubernetes, CoreDNS and the CNCF distribution registry are built from the Go module proxy, each in a throwaway module under
 # $CACHE/src (never the project's go.mod), and cached under $CACHE/bin/NAME-VERSION: a second
 # `up` finds them and builds nothing.
 
@@ -11,7 +11,7 @@ DEB_NEEDS=(
   containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins
   iptables:iptables conntrack:conntrack socat:socat openssl:openssl etcd:etcd-server
   debootstrap:debootstrap /bin/busybox:busybox-static ip:iproute2 modprobe:kmod
-  gcc:gcc curl:curl
+  gcc:gcc curl:curl make:make patch:patch bzip2:bzip2 xz:xz-utils
 )
 
 install_packages() {
@@ -80,21 +80,26 @@ build_kubernetes() {
   touch "$out/.complete"
 }
 
+# build_go_main WHAT MODULE VERSION GO BIN: builds the main package read from stdin against
+# MODULE@VERSION in a throwaway module under $CACHE/src (go.mod says `go GO`), into BIN.
+build_go_main() {
+  local what=$1 mod=$2 ver=$3 gover=$4 bin=$5 src
+  src=$CACHE/src/$(basename "$(dirname "$bin")")
+  mkdir -p "$src" "$(dirname "$bin")"
+  printf 'module initwait.local/%s-build\n\ngo %s\n\nrequire %s %s\n' "$(basename "$bin")" "$gover" "$mod" "$ver" >"$src/go.mod"
+  cat >"$src/main.go"
+  (cd "$src" && progress "resolving $what $ver modules" go mod tidy)
+  (cd "$src" && progress "building $what $ver" \
+    env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin.tmp" .)
+  mv "$bin.tmp" "$bin"
+}
+
 # build_coredns: CoreDNS with only the plugins the cluster DNS uses (kubernetes for
 # cluster.local, template to answer NXDOMAIN for every other name — there is no forwarder),
 # registered the way CoreDNS documents compile-time plugin selection.
 build_coredns() {
-  local src=$CACHE/src/coredns-$COREDNS_VERSION
   [ -x "$COREDNS_BIN" ] && return 0
-  mkdir -p "$src" "$(dirname "$COREDNS_BIN")"
-  cat >"$src/go.mod" <<EOF
-module initwait.local/coredns-build
-
-go 1.24
-
-require github.com/coredns/coredns $COREDNS_VERSION
-EOF
-  cat >"$src/main.go" <<'EOF'
+  build_go_main CoreDNS github.com/coredns/coredns "$COREDNS_VERSION" 1.24 "$COREDNS_BIN" <<'EOF'
 // Command coredns is CoreDNS with the few plugins the local cluster's DNS needs.
 package main
 
@@ -117,8 +122,29 @@ func init() { dnsserver.Directives = directives }
 
 func main() { coremain.Run() }
 EOF
-  (cd "$src" && progress "resolving CoreDNS $COREDNS_VERSION modules" go mod tidy)
-  (cd "$src" && progress "building CoreDNS $COREDNS_VERSION" \
-    env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$COREDNS_BIN.tmp" .)
-  mv "$COREDNS_BIN.tmp" "$COREDNS_BIN"
+}
+
+# build_registry: the CNCF distribution registry with only what the cluster uses (filesystem
+# storage, htpasswd auth), from its own main like CoreDNS above: the upstream cmd/registry
+# also links the S3, Azure and GCS drivers and their SDKs.
+build_registry() {
+  [ -x "$REGISTRY_BIN" ] && return 0
+  build_go_main "the distribution registry" github.com/distribution/distribution/v3 "$REGISTRY_VERSION" 1.26 "$REGISTRY_BIN" <<'EOF'
+// Command registry is the CNCF distribution registry with the filesystem and inmemory
+// storage drivers and htpasswd authentication: what the local cluster's registry needs.
+package main
+
+import (
+	"github.com/distribution/distribution/v3/registry"
+
+	_ "github.com/distribution/distribution/v3/registry/auth/htpasswd"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/filesystem"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
+)
+
+func main() {
+	// RootCmd prints its own errors and exits non-zero on failure.
+	_ = registry.RootCmd.Execute()
+}
+EOF
 }

@@ -9,7 +9,7 @@
 # shellcheck shell=bash
 
 # OUR_PROGRAMS: the programs a cluster runs; strays are looked for among these only.
-OUR_PROGRAMS=" containerd containerd-shim-runc-v2 etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns "
+OUR_PROGRAMS=" registry containerd containerd-shim-runc-v2 etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns "
 
 # procs_naming PATH...: PIDs of our programs whose command line contains one of PATHs.
 procs_naming() {
@@ -79,6 +79,7 @@ teardown() {
   done
   kill_pods
   stop containerd "$dir"
+  stop registry "$dir"
   # Strays: daemons of this cluster whose PID files were lost.
   pids=$(procs_naming "$dir/" "$RUNDIR/")
   if [ -n "$pids" ]; then

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # test/cluster/cluster.sh up|down|status|images|env — a real single-node Kubernetes cluster
-# on this machine, offline: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-# containerd + runc, kubelet, kube-proxy (iptables) and CoreDNS, as background processes.
+# on this machine, offline: an OCI registry, etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, containerd + runc, kubelet, kube-proxy (iptables) and CoreDNS, as
+# background processes.
 #
 #   up      idempotent: installs missing Debian packages, builds (once, cached) Kubernetes
-#           v1.34.4 and CoreDNS, starts what is not running, waits for a Ready node and a
+#           v1.34.4, CoreDNS and the distribution registry, starts what is not running, waits for a Ready node and a
 #           answering cluster DNS, then writes .cluster/kubeconfig (the last step, so its
 #           presence means "usable").
 #   down    stops everything (pods, daemons — apiserver before etcd), unmounts, removes the
 #           bridge, veths, iptables rules and all state but the build cache. Safe to repeat.
 #   status  prints each component's state; exit 0 only when all run and the node is Ready.
-#   images  builds and imports the demo images (pause, busybox, postgres, shortener).
+#   images  builds the demo images (pause, busybox, postgres, shortener) and pushes them to
+#           the cluster's registry, which containerd pulls them from.
 #   env     prints `export KUBECONFIG=...; export KUBECTL=...` for eval.
 #   restart|kill|pause|resume COMPONENT   for fault tests, on the running cluster (the owner's
 #           .cluster): restart stops COMPONENT if it runs and starts it again, waiting for it
@@ -18,10 +20,11 @@
 #           SIGSTOP and SIGCONT.
 #
 # Files: lib.sh (settings, helpers), build.sh (packages, binaries), certs.sh, network.sh,
-# components.sh, cleanup.sh, images.sh (+ imagebuild/, a Go image-tarball writer).
+# components.sh, cleanup.sh, images.sh, image-busybox.sh, image-postgres.sh (+ imagebuild/,
+# the Go image builder and publisher that hack/image.sh and the release use too).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-for f in lib build certs network components cleanup images; do
+for f in lib build certs network components cleanup images image-busybox image-postgres; do
   # shellcheck source=/dev/null
   source "$HERE/$f.sh"
 done
@@ -61,11 +64,13 @@ cmd_up() {
   install_packages
   build_kubernetes
   build_coredns
+  build_registry
   if [ "$(running_components)" = 0 ]; then preflight; fi
   echo "$STATE" >"$OWNER_FILE"
   setup_sysctls
   setup_bridge
   make_pki
+  start_registry
   start_containerd "$(snapshotter)"
   ensure_pause_image
   start_etcd

@@ -1,8 +1,8 @@
 # test/cluster/components.sh — configuration and start of each daemon (sourced by cluster.sh).
 #
 # Every daemon runs in the background through `start` (lib.sh): PID in .cluster/pids,
-# output in .cluster/logs/NAME.log. Addresses: etcd, controller-manager, scheduler,
-# kube-proxy's and kubelet's health ports on 127.0.0.1; the apiserver, kubelet and the
+# output in .cluster/logs/NAME.log. Addresses: the registry, etcd, controller-manager,
+# scheduler, kube-proxy's and kubelet's health ports on 127.0.0.1; the apiserver, kubelet and the
 # cluster DNS on the bridge address $BRIDGE_IP. Nothing listens on other interfaces.
 
 # shellcheck shell=bash
@@ -15,9 +15,50 @@ put() {
   if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
 }
 
+# start_registry: the CNCF distribution registry on $REGISTRY (loopback only), storage in
+# $REGISTRY_DATA so that pushed images outlive `down` like the build cache. containerd pulls
+# every image from it (registry_mirrors); `images` pushes them.
+start_registry() {
+  mkdir -p "$REGISTRY_DATA"
+  [ -s "$STATE/registry-secret" ] || openssl rand -hex 16 >"$STATE/registry-secret"
+  put "$STATE/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog: {disabled: false}
+storage:
+  filesystem: {rootdirectory: $REGISTRY_DATA}
+  delete: {enabled: true}
+http:
+  addr: $REGISTRY
+  secret: $(cat "$STATE/registry-secret")
+EOF
+  start registry "$REGISTRY_BIN" serve "$STATE/registry.yml"
+  wait_until 30 "the registry at $REGISTRY" registry curl -fsS "http://$REGISTRY/v2/"
+}
+
+# registry_mirrors: containerd's hosts.toml for each upstream registry the demo's images
+# name. `server` is the local registry too, so a pull never falls back to the real one.
+# A mirror keeps the repository path: docker.io/library/busybox:1.37 is
+# http://$REGISTRY/v2/library/busybox/manifests/1.37, registry.k8s.io/pause is .../v2/pause/...
+registry_mirrors() {
+  local up
+  for up in "${MIRRORED[@]}"; do
+    mkdir -p "$STATE/certs.d/$up"
+    put "$STATE/certs.d/$up/hosts.toml" <<EOF
+# $up is served by the local cluster's registry only (test/cluster/components.sh).
+server = "http://$REGISTRY"
+
+[host."http://$REGISTRY"]
+  capabilities = ["pull", "resolve"]
+EOF
+  done
+}
+
 start_containerd() {
   local snap=$1
   mkdir -p "$VARLIB/containerd" "$RUNDIR/containerd" "$RUNC_ROOT" "$STATE/cni"
+  registry_mirrors
   put "$STATE/cni/10-initwait.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
@@ -61,10 +102,13 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$STATE/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$STATE/certs.d"
 EOF
   echo "$snap" >"$STATE/snapshotter"
-  # The proxy address refuses connections: an image that is not imported fails to pull at
-  # once (ErrImagePull) rather than reaching out to a registry.
+  # The proxy address refuses connections: an image of a registry that is not mirrored to the
+  # local one fails to pull at once (ErrImagePull) rather than reaching out. (Go never sends
+  # loopback addresses, such as the local registry's, through a proxy.)
   start containerd env HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY= \
     containerd --config "$STATE/containerd.toml"
   wait_until 60 "containerd's socket" containerd ctr --address "$CONTAINERD_SOCK" version

@@ -1,23 +1,30 @@
-# test/cluster/images.sh — the demo images, built here and imported into containerd's k8s.io
-# namespace (sourced by cluster.sh). No registry, no docker engine:
-#   registry.k8s.io/pause:3.10.1      a static C pause (postgres/pause.c), uid 65535
-#   docker.io/library/busybox:1.36    Debian's busybox-static with its applet links
+# test/cluster/images.sh — the demo images, built here and pushed to the cluster's registry
+# (sourced by cluster.sh), from which containerd pulls them as any node pulls from a
+# registry. No docker engine:
+#   registry.k8s.io/pause:3.10.1      a static C pause (images/pause.c), uid 65535
+#   docker.io/library/busybox:1.37    upstream BusyBox 1.37.0 built as the official image's
+#                                     glibc variant (busybox.sh)
 #   docker.io/library/postgres:15     Debian bookworm minbase + postgresql-15 via debootstrap,
 #                                     with postgres/docker-entrypoint.sh (official contract)
-#   ghcr.io/kubectl-initwait/shortener:v0.1.0   ./cmd/shortener, static, uid 65532
+#   ghcr.io/kubectl-initwait/shortener:v0.1.0   hack/image.sh: linux/amd64 + linux/arm64,
+#                                     what the release publishes (a dry run of it)
 #   ghcr.io/kubectl-initwait/k8s-wait-for:e2e   busybox + kubectl + a wait_for.sh stand-in
 # Each layer tarball is cached in $CACHE/images under a key of its inputs; imagebuild/
-# (go-containerregistry) turns layers + config into a docker-archive that `ctr images import`
-# reads. An image whose key was already imported into the running containerd is skipped.
+# (go-containerregistry) assembles and pushes the image. A push is skipped when the registry
+# already holds the digest. The pause image is also imported into containerd: the kubelet
+# needs it for every pod sandbox, so `up` makes it present before anything runs and it never
+# depends on the registry's state.
 
 # shellcheck shell=bash
 
 IMAGES=$CACHE/images
 IMAGEBUILD=$CACHE/bin/imagebuild
-IMPORTED=$VARLIB/imported   # one file per image holding the key that was imported
+IMPORTED=$VARLIB/imported # one file per imported image holding the key that was imported
+PUSHED=$IMAGES/pushed     # one file per pushed image: "KEY DIGEST"
 PG_MAJOR=15
 PG_ENV=(-env "PATH=/usr/lib/postgresql/$PG_MAJOR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   -env PGDATA=/var/lib/postgresql/data -env "PG_MAJOR=$PG_MAJOR" -env LANG=C.UTF-8)
+SHORTENER_TAG=ghcr.io/kubectl-initwait/shortener:v0.1.0
 
 ctr_k8s() { ctr --address "$CONTAINERD_SOCK" --namespace k8s.io "$@"; }
 
@@ -42,8 +49,56 @@ build_imagebuild() {
     die "building test/cluster/imagebuild failed (see above)"
 }
 
+# registry_ref TAG: where TAG lives in the local registry. The mirrors keep the repository
+# path and drop the upstream host (components.sh), so docker.io/library/busybox:1.37 is
+# $REGISTRY/library/busybox:1.37.
+registry_ref() { echo "$REGISTRY/${1#*/}"; }
+
+# registry_digest REF: the digest the local registry serves for REF (empty when none).
+registry_digest() {
+  local ref=${1#*/} repo tag
+  repo=${ref%:*} tag=${ref##*:}
+  curl -fsSI -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$REGISTRY/v2/$repo/manifests/$tag" 2>/dev/null |
+    tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" {print $2}'
+}
+
+# forget_stale TAG DIGEST: containerd's own copy of TAG, when it is not DIGEST (imported by
+# an older `images`, or pulled before a rebuild), is removed, so that the next pod pulls the
+# pushed image. Running containers keep theirs.
+forget_stale() {
+  local have
+  have=$(ctr_k8s images ls | awk -v t="$1" '$1 == t {print $3}') || die "listing containerd's images failed"
+  if [ -n "$have" ] && [ "$have" != "$2" ]; then
+    ctr_k8s images rm "$1" >/dev/null && say "removed containerd's stale copy of $1 ($have); pods pull $2"
+  fi
+  rm -f "$IMPORTED/${3:-}"
+}
+
+# publish_image NAME KEY TAG IMAGEBUILD-ARGS...: pushes the image to the local registry
+# unless this key's digest is there already, then drops containerd's stale copy of TAG.
+publish_image() {
+  local name=$1 k=$2 tag=$3; shift 3
+  local dest had_key had_digest line digest
+  dest=$(registry_ref "$tag")
+  mkdir -p "$PUSHED"
+  had_key='' had_digest=''
+  if [ -s "$PUSHED/$name" ]; then read -r had_key had_digest <"$PUSHED/$name"; fi
+  if [ "$had_key" = "$k" ] && [ -n "$had_digest" ] && [ "$(registry_digest "$dest")" = "$had_digest" ]; then
+    say "image $tag is current ($had_digest)"
+    digest=$had_digest
+  else
+    build_imagebuild
+    line=$("$IMAGEBUILD" -tag "$tag" -push "$dest" "$@") || die "pushing the $name image to $dest failed"
+    say "image $tag: $line"
+    digest=${line##* }
+    echo "$k $digest" >"$PUSHED/$name"
+  fi
+  [ "$name" = pause ] || forget_stale "$tag" "$digest" "$name"
+}
+
 # import_image NAME KEY TAG IMAGEBUILD-ARGS...: writes the image tarball (if its key is new)
-# and imports it (if containerd does not hold this key's image yet).
+# and imports it (if containerd does not hold this key's image yet). Only for pause.
 import_image() {
   local name=$1 k=$2 tag=$3; shift 3
   local tarball=$IMAGES/$name-image-$k.tar
@@ -54,7 +109,7 @@ import_image() {
   fi
   if [ ! -s "$tarball" ]; then
     build_imagebuild
-    "$IMAGEBUILD" -tag "$tag" -out "$tarball" "$@" || die "writing the $name image failed"
+    "$IMAGEBUILD" -tag "$tag" -out "$tarball" "$@" >/dev/null || die "writing the $name image failed"
   fi
   local snap
   snap=$(cat "$STATE/snapshotter" 2>/dev/null || echo overlayfs)
@@ -70,18 +125,23 @@ import_image() {
   find "$IMAGES" -maxdepth 1 -name "$name-image-*.tar" ! -name "$name-image-$k.tar" -delete
 }
 
-ensure_pause_image() {
-  local src=$HERE/images/pause.c k dir
+# pause_args: the pause image's layer (compiled once per source change) and config.
+pause_layer() {
+  local src=$HERE/images/pause.c dir
   mkdir -p "$IMAGES"
-  k=$(key v1 "$(filehash "$src")")
-  if [ ! -s "$IMAGES/pause-layer-$k.tar" ]; then
+  PAUSE_KEY=$(key v1 "$(filehash "$src")")
+  if [ ! -s "$IMAGES/pause-layer-$PAUSE_KEY.tar" ]; then
     dir=$(mktemp -d)
     gcc -static -Os -s -o "$dir/pause" "$src" || die "compiling $src failed (is gcc installed?)"
-    tar_dir "$dir" "$IMAGES/pause-layer-$k.tar"
+    tar_dir "$dir" "$IMAGES/pause-layer-$PAUSE_KEY.tar"
     rm -rf "$dir"
   fi
-  import_image pause "$k" "$PAUSE_IMAGE" -layer "$IMAGES/pause-layer-$k.tar" \
-    -entrypoint '["/pause"]' -user 65535:65535
+  PAUSE_ARGS=(-layer "$IMAGES/pause-layer-$PAUSE_KEY.tar" -entrypoint '["/pause"]' -user 65535:65535)
+}
+
+ensure_pause_image() {
+  pause_layer
+  import_image pause "$PAUSE_KEY" "$PAUSE_IMAGE" "${PAUSE_ARGS[@]}"
 }
 
 # base_files DIR: /etc/passwd, /etc/group and /tmp for the small images.
@@ -90,27 +150,6 @@ base_files() {
   chmod 1777 "$1/tmp"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\nnonroot:x:65532:65532:nonroot:/home/nonroot:/bin/false\n' >"$1/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$1/etc/group"
-}
-
-busybox_image() {
-  local ver k dir a
-  mkdir -p "$IMAGES"
-  ver=$(dpkg-query -W -f '${Version}' busybox-static)
-  k=$(key v1 "$ver")
-  if [ ! -s "$IMAGES/busybox-layer-$k.tar" ]; then
-    dir=$(mktemp -d)
-    base_files "$dir"
-    mkdir -p "$dir/bin" "$dir/usr/bin" "$dir/root"
-    cp /bin/busybox "$dir/bin/busybox"
-    for a in $(/bin/busybox --list); do
-      [ "$a" = busybox ] || ln -s busybox "$dir/bin/$a"
-    done
-    ln -s /bin/env "$dir/usr/bin/env"
-    tar_dir "$dir" "$IMAGES/busybox-layer-$k.tar"
-    rm -rf "$dir"
-  fi
-  import_image busybox "$k" docker.io/library/busybox:1.36 -layer "$IMAGES/busybox-layer-$k.tar" \
-    -cmd '["sh"]' -env PATH=/usr/sbin:/usr/bin:/sbin:/bin
 }
 
 # apt_mirror: the Debian mirror this machine's apt uses (deb822 or one-line sources).
@@ -122,80 +161,19 @@ apt_mirror() {
   echo "${m:-http://deb.debian.org/debian}"
 }
 
-# postgres_base: Debian bookworm minbase with postgresql-15, the postgres user moved to
-# uid/gid 999 as in the official image, no default cluster, listen_addresses='*' in the
-# sample config; cached as a layer tarball (minutes to make, so keyed by this recipe).
-postgres_base() {
-  local k=$1 root=$IMAGES/postgres-root
-  [ -s "$IMAGES/postgres-base-$k.tar" ] && return 0
-  unmount_under "$root"
-  rm -rf "$root"
-  LOG=$STATE/logs/images.log progress "debootstrap bookworm minbase + postgresql-$PG_MAJOR (cold: a few minutes)" \
-    debootstrap --variant=minbase --include="postgresql-$PG_MAJOR" bookworm "$root" "$(apt_mirror)"
-  unmount_under "$root"
-  # The recipe below empties the root's /dev: make sure nothing of the host's is mounted there.
-  if grep -qF " $root/" /proc/self/mountinfo; then die "$root still has mounts; unmount them and re-run images"; fi
-  LOG=$STATE/logs/images.log progress "preparing the postgres root" chroot "$root" /bin/bash -ec "
-    pg_dropcluster $PG_MAJOR main 2>/dev/null || rm -rf /etc/postgresql/$PG_MAJOR/main /var/lib/postgresql/$PG_MAJOR/main
-    olduid=\$(id -u postgres) oldgid=\$(id -g postgres)
-    groupmod -g 999 postgres
-    usermod -u 999 -g 999 postgres
-    find / -xdev -uid \$olduid -exec chown -h 999 {} +
-    find / -xdev -gid \$oldgid -exec chgrp -h 999 {} +
-    mkdir -p /var/lib/postgresql/data /docker-entrypoint-initdb.d
-    chown -R 999:999 /var/lib/postgresql
-    chmod 700 /var/lib/postgresql/data
-    sed -ri \"s!^#?(listen_addresses)\\s*=\\s*\\S+.*!\\1 = '*'!\" /usr/share/postgresql/$PG_MAJOR/postgresql.conf.sample
-    grep -F \"listen_addresses = '*'\" /usr/share/postgresql/$PG_MAJOR/postgresql.conf.sample
-    rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/*.log /usr/share/doc/* /usr/share/man/* /usr/share/info/*
-    # Message translations, locale sources, and LLVM for the JIT (PostgreSQL runs without
-    # JIT when its provider cannot load): two thirds of the root's size.
-    rm -rf /usr/share/locale/* /usr/share/i18n /usr/lib/postgresql/$PG_MAJOR/lib/bitcode \
-      /usr/lib/postgresql/$PG_MAJOR/lib/llvmjit*.so /usr/lib/x86_64-linux-gnu/libLLVM-*.so* /usr/lib/x86_64-linux-gnu/libz3.so*
-    rm -rf /dev/* /proc/* /sys/* /run/* /tmp/*
-  "
-  tar_dir "$root" "$IMAGES/postgres-base-$k.tar"
-  rm -rf "$root"
-  find "$IMAGES" -maxdepth 1 -name 'postgres-base-*.tar' ! -name "postgres-base-$k.tar" -delete
-}
-
-postgres_image() {
-  # The base key covers the recipe above; change its version word when changing it.
-  local bk k dir ep=$HERE/postgres/docker-entrypoint.sh
-  bk=$(key v2 bookworm "postgresql-$PG_MAJOR")
-  postgres_base "$bk"
-  k=$(key "$bk" entry-v2 "$(filehash "$ep")")
-  if [ ! -s "$IMAGES/postgres-entry-$k.tar" ]; then
-    dir=$(mktemp -d)
-    mkdir -p "$dir/usr/local/bin" "$dir/run/postgresql"
-    install -m 0755 "$ep" "$dir/usr/local/bin/docker-entrypoint.sh"
-    # The socket directory (/var/run links to /run); the base's /run is empty.
-    chown 999:999 "$dir/run/postgresql"
-    chmod 3777 "$dir/run/postgresql"
-    tar_dir "$dir" "$IMAGES/postgres-entry-$k.tar"
-    rm -rf "$dir"
-  fi
-  import_image postgres "$k" docker.io/library/postgres:$PG_MAJOR \
-    -layer "$IMAGES/postgres-base-$bk.tar" -layer "$IMAGES/postgres-entry-$k.tar" \
-    -entrypoint '["docker-entrypoint.sh"]' -cmd '["postgres"]' "${PG_ENV[@]}" \
-    -user 999:999 -stop-signal SIGINT -expose 5432/tcp
-}
-
 shortener_image() {
   if [ ! -d "$REPO/cmd/shortener" ]; then
     warn "no ./cmd/shortener in $REPO yet; skipping the shortener image"
     return 0
   fi
-  local dir k
-  dir=$(mktemp -d)
-  base_files "$dir"
-  (cd "$REPO" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -ldflags '-s -w' \
-    -o "$dir/shortener" ./cmd/shortener) || die "go build ./cmd/shortener failed (see above)"
-  k=$(key v1 "$(filehash "$dir/shortener")")
-  [ -s "$IMAGES/shortener-layer-$k.tar" ] || tar_dir "$dir" "$IMAGES/shortener-layer-$k.tar"
-  rm -rf "$dir"
-  import_image shortener "$k" ghcr.io/kubectl-initwait/shortener:v0.1.0 \
-    -layer "$IMAGES/shortener-layer-$k.tar" -entrypoint '["/shortener"]' -user 65532:65532
+  # The release's own publishing step, pointed at the local registry: both platforms, one
+  # index, pushed by imagebuild (skipped when the registry has that digest already).
+  local line
+  line=$(cd "$REPO" && IMAGEBUILD=$IMAGEBUILD IMAGE_TAG=$SHORTENER_TAG IMAGE_OUT=$IMAGES/shortener-oci \
+    IMAGE_PUSH=$(registry_ref "$SHORTENER_TAG") hack/image.sh | tail -n 1) ||
+    die "hack/image.sh failed (see above)"
+  say "image $SHORTENER_TAG: $line"
+  forget_stale "$SHORTENER_TAG" "${line##* }" shortener
 }
 
 # k8s_wait_for_image: the e2e tests' stand-in for groundnuty/k8s-wait-for (which cannot be
@@ -203,10 +181,9 @@ shortener_image() {
 # cluster and images/k8s-wait-for/wait_for.sh (this project's script: the CLI subset the tests use).
 K8S_WAIT_FOR_IMAGE=ghcr.io/kubectl-initwait/k8s-wait-for:e2e
 k8s_wait_for_image() {
-  local bk k dir script=$HERE/images/k8s-wait-for/wait_for.sh
-  bk=$(key v1 "$(dpkg-query -W -f '${Version}' busybox-static)") # busybox_image's key
-  [ -s "$IMAGES/busybox-layer-$bk.tar" ] || busybox_image
-  k=$(key v1 "$bk" "$(filehash "$KUBECTL")" "$(filehash "$script")")
+  local k dir script=$HERE/images/k8s-wait-for/wait_for.sh
+  [ -n "${BUSYBOX_LAYER:-}" ] || busybox_image
+  k=$(key v2 "$BUSYBOX_KEY" "$(filehash "$KUBECTL")" "$(filehash "$script")")
   if [ ! -s "$IMAGES/k8s-wait-for-layer-$k.tar" ]; then
     dir=$(mktemp -d)
     install -D -m 0755 "$KUBECTL" "$dir/usr/local/bin/kubectl"
@@ -214,7 +191,7 @@ k8s_wait_for_image() {
     tar_dir "$dir" "$IMAGES/k8s-wait-for-layer-$k.tar"
     rm -rf "$dir"
   fi
-  import_image k8s-wait-for "$k" "$K8S_WAIT_FOR_IMAGE" -layer "$IMAGES/busybox-layer-$bk.tar" \
+  publish_image k8s-wait-for "$k" "$K8S_WAIT_FOR_IMAGE" -layer "$BUSYBOX_LAYER" \
     -layer "$IMAGES/k8s-wait-for-layer-$k.tar" -entrypoint '["wait_for.sh"]' \
     -env PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin -env HOME=/root
 }
@@ -222,13 +199,20 @@ k8s_wait_for_image() {
 cmd_images() {
   [ "$(id -u)" = 0 ] || die "cluster.sh images needs root (it talks to the cluster's containerd)"
   alive containerd || die "the cluster's containerd is not running: run test/cluster/cluster.sh up first"
+  alive registry || die "the cluster's registry is not running: run test/cluster/cluster.sh up first"
   mkdir -p "$STATE/logs"
   build_imagebuild
   ensure_pause_image
+  publish_image pause "$PAUSE_KEY" "$PAUSE_IMAGE" "${PAUSE_ARGS[@]}"
   busybox_image
   shortener_image
   k8s_wait_for_image
   postgres_image
-  say "images in containerd (k8s.io):"
-  ctr_k8s images ls -q | grep -v '^sha256:' | sed 's/^/  /'
+  say "images in the registry at $REGISTRY:"
+  curl -fsS "http://$REGISTRY/v2/_catalog" | tr -d '{}[]"' | sed 's/^repositories://' | tr ',' '\n' |
+    while read -r repo; do
+      [ -n "$repo" ] || continue
+      curl -fsS "http://$REGISTRY/v2/$repo/tags/list" | sed -n 's/.*"tags":\[\(.*\)\].*/\1/p' | tr -d '"' | tr ',' '\n' |
+        sed "s|^|  $repo:|"
+    done
 }

@@ -4,8 +4,8 @@
 #   $STATE   = <checkout>/.cluster   kubeconfig, certs, configs, logs/, pids/, etcd data
 #   $VARLIB  = /var/lib/kubectl-initwait   containerd root (images, snapshots), kubelet root
 #   $RUNDIR  = /run/kubectl-initwait       containerd state and socket, runc state, CNI netns
-#   $CACHE   = ${XDG_CACHE_HOME:-~/.cache}/kubectl-initwait   built binaries and image tarballs,
-#              keyed by version; kept by `down`.
+#   $CACHE   = ${XDG_CACHE_HOME:-~/.cache}/kubectl-initwait   built binaries, image tarballs
+#              and the registry's data, keyed by version; kept by `down`.
 # The runtime state sits in fixed places (not in the checkout) so that any checkout on the
 # machine can find and remove what an earlier cluster left behind, even one that was killed.
 
@@ -22,6 +22,7 @@ OWNER_FILE=$RUNDIR/owner
 
 K8S_VERSION=v1.34.4
 COREDNS_VERSION=v1.13.1
+REGISTRY_VERSION=v3.1.2 # github.com/distribution/distribution/v3
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.1
 
 NODE_NAME=initwait-node
@@ -35,6 +36,12 @@ CLUSTER_DOMAIN=cluster.local
 
 K8S_BIN=$CACHE/bin/kubernetes-$K8S_VERSION
 COREDNS_BIN=$CACHE/bin/coredns-$COREDNS_VERSION/coredns
+REGISTRY_BIN=$CACHE/bin/registry-$REGISTRY_VERSION/registry
+# The local registry: every image the pods run is pulled from it; its data outlives `down`.
+REGISTRY=127.0.0.1:5000
+REGISTRY_DATA=$CACHE/registry
+# Upstream registries whose images containerd pulls from the local registry instead.
+MIRRORED=(docker.io ghcr.io registry.k8s.io)
 KUBECTL=$K8S_BIN/kubectl
 CONTAINERD_SOCK=$RUNDIR/containerd/containerd.sock
 RUNC_ROOT=$RUNDIR/runc
@@ -43,7 +50,7 @@ RUNC_ROOT=$RUNDIR/runc
 export GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod
 
 # Daemons in start order; down stops them in reverse (the apiserver before etcd).
-COMPONENTS=(containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns)
+COMPONENTS=(registry containerd etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy coredns)
 
 # --- output -------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ preflight() {
   fi
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || true
   local port busy=()
-  for port in 2379 2380 6443 10248 10249 10250 10256 10257 10259 8181 8182; do
+  for port in 5000 2379 2380 6443 10248 10249 10250 10256 10257 10259 8181 8182; do
     if ss -Hltn "sport = :$port" | matches .; then busy+=("$port"); fi
   done
   if ss -Hlun "sport = :53" | matches -E "(0\.0\.0\.0|\*|$BRIDGE_IP):53\b"; then busy+=(53/udp); fi

@@ -24,7 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-const clusterBusybox = "docker.io/library/busybox:1.36"
+const clusterBusybox = "docker.io/library/busybox:1.37"
 
 // clusterPod is a busybox pod running script under sh.
 func clusterPod(name, script string, restart corev1.RestartPolicy) *corev1.Pod {
@@ -301,7 +301,7 @@ func TestClusterEgressDropped(t *testing.T) {
 	ns := newNamespace(t, "cluster-egress")
 	before, counted := clusterEgressDrops()
 	clusterCreatePod(t, ns, clusterPod("egress",
-		`nc -w 3 198.51.100.7 80 </dev/null; echo "nc exit=$?"`, corev1.RestartPolicyNever))
+		`nc -v -w 3 198.51.100.7 80 </dev/null; echo "nc exit=$?"`, corev1.RestartPolicyNever))
 	waitFor(t, 2*time.Minute, "the egress pod to finish", func(ctx context.Context) (bool, error) {
 		p, err := clientset.CoreV1().Pods(ns).Get(ctx, "egress", metav1.GetOptions{})
 		return err == nil && (p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed), nil
@@ -330,10 +330,11 @@ func TestClusterServiceWithoutEndpointsRefused(t *testing.T) {
 	if _, err := clientset.CoreV1().Services(ns).Create(context.Background(), svc, metav1.CreateOptions{}); err != nil {
 		t.Fatalf("creating Service nodb: %v", err)
 	}
-	// kube-proxy needs a moment to install the REJECT rule for the new Service.
+	// kube-proxy needs a moment to install the REJECT rule for the new Service. BusyBox's nc
+	// says why a connect failed only with -v ("Connection timed out"), a refusal with -vv.
 	clusterCreatePod(t, ns, clusterPod("probe", `sleep 2
-s=$(date +%s); nc -w 5 nodb 5432 </dev/null; echo "service exit=$? after $(( $(date +%s) - s ))s"
-nc -w 2 10.111.255.7 5432 </dev/null; echo "unallocated exit=$?"`, corev1.RestartPolicyNever))
+s=$(date +%s); nc -vv -w 5 nodb 5432 </dev/null; echo "service exit=$? after $(( $(date +%s) - s ))s"
+nc -v -w 2 10.111.255.7 5432 </dev/null; echo "unallocated exit=$?"`, corev1.RestartPolicyNever))
 	waitFor(t, 2*time.Minute, "the probe pod to finish", func(ctx context.Context) (bool, error) {
 		p, err := clientset.CoreV1().Pods(ns).Get(ctx, "probe", metav1.GetOptions{})
 		return err == nil && (p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed), nil

@@ -89,7 +89,7 @@ func TestDiagnoseFollowsTheChain(t *testing.T) {
 	webapp := diagDeployment(ns, "webapp", map[string]string{"app": "webapp"},
 		[]corev1.Container{{Name: "check-db-ready", Image: "docker.io/library/postgres:15", ImagePullPolicy: corev1.PullIfNotPresent,
 			Command: []string{"sh", "-c", "until pg_isready -h postgres -p 5432; do echo waiting for database; sleep 2; done"}}},
-		corev1.Container{Name: "webapp", Image: "docker.io/library/busybox:1.36", ImagePullPolicy: corev1.PullIfNotPresent,
+		corev1.Container{Name: "webapp", Image: "docker.io/library/busybox:1.37", ImagePullPolicy: corev1.PullIfNotPresent,
 			Command: []string{"sleep", "3600"}}, nil)
 	if _, err := clientset.AppsV1().Deployments(ns).Create(ctx, webapp, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -235,7 +235,7 @@ func TestDiagnoseFailedJobAndServiceAccountNamespace(t *testing.T) {
 	ns := newNamespace(t, "fx-diag-e2e")
 	ctx := context.Background()
 	busybox := func(name string, script string) corev1.Container {
-		return corev1.Container{Name: name, Image: "docker.io/library/busybox:1.36", ImagePullPolicy: corev1.PullIfNotPresent,
+		return corev1.Container{Name: name, Image: "docker.io/library/busybox:1.37", ImagePullPolicy: corev1.PullIfNotPresent,
 			Command: []string{"sh", "-c", script}}
 	}
 	job := &corev1.Pod{

@@ -4,11 +4,13 @@ package e2e
 
 // `kubectl initwait diagnose` on init containers whose probe can never
 // succeed in their image, on the real cluster with the local busybox image
-// (Debian's busybox-static): curl is not in it (a Running loop of
-// `sh: curl: not found`, and an exit-127 crash loop of a missing
-// dockerize), an entrypoint that is not in it (StartError, exit 128), and
-// its nc rejects -z (`nc: invalid option -- 'z'`). Then the scan of the
-// namespace and of all namespaces groups them by cause and exits 1.
+// (upstream BusyBox built as the official image): curl is not in it (a
+// Running loop of `sh: curl: not found`, and an exit-127 crash loop of a
+// missing dockerize), an entrypoint that is not in it (StartError, exit 128),
+// and its nc rejects -q (`nc: invalid option -- 'q'`: `-q SECS` is
+// netcat-traditional's, Debian's nc, which BusyBox's nc does not have — a
+// probe written on a Debian host). Then the scan of the namespace and of all
+// namespaces groups them by cause and exits 1.
 // Run: KUBECONFIG=.cluster/kubeconfig go test -tags e2e -run DiagnoseTools ./test/e2e/
 
 import (
@@ -55,7 +57,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		toolPod(ns, "curl-loop", "sh", "-c", "until curl -s mysql:3306; do echo waiting for mysql; sleep 1; done"),
 		toolPod(ns, "dockerize", "sh", "-c", "dockerize -wait tcp://mysql:3306 -timeout 30s"),
 		toolPod(ns, "entrypoint", "/wait_for.sh", "mysql:3306"),
-		toolPod(ns, "nc-z", "sh", "-c", "until nc -z mysql 3306; do echo waiting for mysql; sleep 1; done"),
+		toolPod(ns, "nc-q", "sh", "-c", "until nc -q 1 mysql 3306; do echo waiting for mysql; sleep 1; done"),
 	}
 	for _, p := range pods {
 		if _, err := clientset.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{}); err != nil {
@@ -66,7 +68,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		if !strings.Contains(podLog(ctx, ns, "curl-loop", false), "sh: curl: not found") {
 			return false, nil
 		}
-		if strings.Count(podLog(ctx, ns, "nc-z", false), "nc: invalid option -- 'z'") < 2 {
+		if strings.Count(podLog(ctx, ns, "nc-q", false), "nc: invalid option -- 'q'") < 2 {
 			return false, nil
 		}
 		for _, name := range []string{"dockerize", "entrypoint"} {
@@ -87,7 +89,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		t.Logf("%s: exit %d %s: %s; log %q", name, term.ExitCode, term.Reason, term.Message, podLog(ctx, ns, name, st.RestartCount > 0))
 	}
 
-	image := "docker.io/library/busybox:1.36"
+	image := "docker.io/library/busybox:1.37"
 	tests := []struct {
 		pod, verdict string
 		evidence     []string
@@ -98,7 +100,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 			[]string{`its log says "sh: dockerize: not found"`, `it exits with code 127, the shell's "command not found"`}},
 		{"entrypoint", "wait: /wait_for.sh is not in image " + image + ", so this can never succeed",
 			[]string{"the container runtime cannot start it (", "exit code 128", `exec: "/wait_for.sh"`}},
-		{"nc-z", "wait: the probe command is broken in this image (nc: invalid option -- 'z'), so the loop cannot end even when mysql:3306 is up",
+		{"nc-q", "wait: the probe command is broken in this image (nc: invalid option -- 'q'), so the loop cannot end even when mysql:3306 is up",
 			[]string{"its log shows the probe's usage error", "the image's nc is BusyBox's", `once that is fixed, it would probe mysql:3306, but Service "mysql" does not exist`}},
 	}
 	for _, tt := range tests {
@@ -143,7 +145,7 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		t.Errorf("scan: exit %d, stderr %q, want exit 1, one error line and no details without -v:\n%s", code, errOut, out)
 	}
 	out, _, _ = diagRun(t, "-n", ns, "-v")
-	if !strings.Contains(out, "    next: kubectl logs nc-z -n "+ns+" -c wait") {
+	if !strings.Contains(out, "    next: kubectl logs nc-q -n "+ns+" -c wait") {
 		t.Errorf("scan -v lacks the details:\n%s", out)
 	}
 

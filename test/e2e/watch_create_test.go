@@ -29,12 +29,12 @@ spec:
       terminationGracePeriodSeconds: 1
       initContainers:
       - name: init-myservice
-        image: docker.io/library/busybox:1.36
+        image: docker.io/library/busybox:1.37
         imagePullPolicy: IfNotPresent
         command: ['sh', '-c', 'for i in 1 2 3; do echo waiting for myservice $i; sleep 1; done']
       containers:
       - name: myapp-container
-        image: docker.io/library/busybox:1.36
+        image: docker.io/library/busybox:1.37
         imagePullPolicy: IfNotPresent
         command: ['sh', '-c', 'echo The app is running! && sleep 3600']
 `

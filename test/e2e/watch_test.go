@@ -24,7 +24,7 @@ import (
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/render"
 )
 
-const busybox = "docker.io/library/busybox:1.36"
+const busybox = "docker.io/library/busybox:1.37"
 
 // lineRecorder collects the lines a process writes, safe for concurrent use.
 type lineRecorder struct {

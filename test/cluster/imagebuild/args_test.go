@@ -3,6 +3,7 @@ package main
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,10 +21,16 @@ func TestParseArgsErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no tag", []string{"-out", "x.tar", "-layer", "l.tar"}, "-tag and -out are required"},
-		{"no out", []string{"-tag", "example.com/a/b:c", "-layer", "l.tar"}, "-tag and -out are required"},
-		{"bad tag", []string{"-tag", "busybox:1.36", "-out", "x", "-layer", "l"}, "-tag:"},
-		{"no layer", []string{"-tag", "example.com/a/b:c", "-out", "x"}, "at least one -layer"},
+		{"no tag", []string{"-out", "x.tar", "-layer", "l.tar"}, "-tag is required"},
+		{"no output", []string{"-tag", "example.com/a/b:c", "-layer", "l.tar"}, "nothing to write"},
+		{"bad tag", []string{"-tag", "busybox:1.37", "-out", "x", "-layer", "l"}, "-tag:"},
+		{"bad push", []string{"-tag", "example.com/a/b:c", "-push", "UPPER/x:1", "-layer", "l"}, "-push:"},
+		{"no layer", []string{"-tag", "example.com/a/b:c", "-out", "x"}, "no -layer for platform linux/"},
+		{"bad platform", []string{"-tag", "example.com/a/b:c", "-oci", "x", "-platform", "linux", "-layer", "l"}, `-platform "linux"`},
+		{"platform twice", []string{"-tag", "example.com/a/b:c", "-oci", "x", "-platform", "linux/arm64", "-platform", "linux/arm64", "-layer", "l"}, "given twice"},
+		{"archive of two", []string{"-tag", "example.com/a/b:c", "-out", "x", "-platform", "linux/amd64", "-platform", "linux/arm64", "-layer", "l"}, "one platform"},
+		{"layer for other platform", []string{"-tag", "example.com/a/b:c", "-oci", "x", "-platform", "linux/amd64", "-layer", "linux/arm64=l"}, "is not one of the -platform values"},
+		{"platform without layer", []string{"-tag", "example.com/a/b:c", "-oci", "x", "-platform", "linux/amd64", "-platform", "linux/arm64", "-layer", "linux/amd64=l"}, "no -layer for platform linux/arm64"},
 		{"bad entrypoint", []string{"-tag", "example.com/a/b:c", "-out", "x", "-layer", "l", "-entrypoint", "/pause"}, "-entrypoint: want a JSON array"},
 		{"bad cmd", []string{"-tag", "example.com/a/b:c", "-out", "x", "-layer", "l", "-cmd", `["a",1]`}, "-cmd: want a JSON array"},
 		{"bad env", []string{"-tag", "example.com/a/b:c", "-out", "x", "-layer", "l", "-env", "PATH"}, `-env "PATH"`},
@@ -54,7 +61,7 @@ func TestBuildRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.build(); err != nil {
+	if err := o.run(context.Background(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	tag, _ := name.NewTag("registry.k8s.io/pause:3.10.1")
@@ -79,24 +86,7 @@ func TestBuildRoundTrip(t *testing.T) {
 	if err != nil || len(layers) != 1 {
 		t.Fatalf("layers = %d, %v", len(layers), err)
 	}
-	rc, err := layers[0].Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	files := map[string]string{}
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(tr)
-		files[h.Name] = string(b)
-	}
+	files := imageFiles(t, img)
 	if files["pause"] != "binary" || !strings.HasPrefix(files["etc/passwd"], "root:") {
 		t.Errorf("layer files = %v", files)
 	}
@@ -111,8 +101,8 @@ func TestBuildMissingLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.build(); err == nil || !strings.Contains(err.Error(), "none.tar") {
-		t.Fatalf("build() error = %v, want one naming the missing layer", err)
+	if err := o.run(context.Background(), io.Discard); err == nil || !strings.Contains(err.Error(), "none.tar") {
+		t.Fatalf("run() error = %v, want one naming the missing layer", err)
 	}
 }
 
