@@ -22,12 +22,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// unpullableImage is a shortener image the cluster can never pull. Until
-// the local registry is part of the cluster it lives on a loopback port
-// nothing listens on (containerd: connection refused); once the registry
-// is there, make it a tag the registry lacks, e.g.
-// registryRef("kubectl-initwait/shortener:missing") — this one line.
-func unpullableImage() string { return "127.0.0.1:5999/kubectl-initwait/shortener:missing" }
+// unpullableImage is a shortener image the cluster can never pull: a tag
+// the registry lacks (containerd resolves ghcr.io to the cluster's
+// registry, which answers 404: the kubelet's event says "not found").
+func unpullableImage() string { return "ghcr.io/kubectl-initwait/shortener:no-such-tag" }
 
 // exitCode is the plugin's exit status (0 without error, -1 if it did not exit).
 func exitCode(err error) int {
@@ -79,7 +77,7 @@ func TestUpFailsFastOnUnpullableImage(t *testing.T) {
 	line := failsFast(t, "up", "-n", ns, "--image", img, "--color", "never")
 	for _, want := range []string{
 		"error: pod webapp-", `: container go-url-shortener (image "` + img + `") cannot start: `,
-		`Failed to pull image "` + img + `": `, "connection refused", // the kubelet's event, containerd's error
+		`Failed to pull image "` + img + `": `, "not found", // the kubelet's event, containerd's error
 		"; pass --image REF with an image the cluster can pull, or load the image into the cluster: kind load docker-image " + img,
 		"minikube image load " + img, "k3d image import " + img, "crane push",
 		"; the stack is left in place for inspection; remove it with kubectl initwait down -n " + ns,
@@ -117,9 +115,23 @@ func TestCompareFailsFastOnUnpullableImage(t *testing.T) {
 }
 
 func TestUpFailsFastOnPrivateImage(t *testing.T) {
-	t.Skip("needs startPrivateRegistry(t) (a registry that wants credentials, from the local-registry work of issue 10), " +
-		"which is not on main yet: push the shortener under a private tag there and expect up without a pull secret " +
-		"to fail as TestUpFailsFastOnUnpullableImage does, with the pull-secret advice")
+	// The shortener pushed under a private tag to a registry that wants a
+	// login; up without a pull secret must fail as for a missing tag, and
+	// say that the registry wants credentials.
+	reg := startPrivateRegistry(t)
+	img := reg.Copy(t, clusterRegistry+"/kubectl-initwait/shortener:v0.1.0", "kubectl-initwait/shortener:private")
+	ns := newNamespace(t, "upauth")
+	line := failsFast(t, "up", "-n", ns, "--image", img, "--color", "never")
+	for _, want := range []string{
+		`: container go-url-shortener (image "` + img + `") cannot start: `,
+		`Failed to pull image "` + img + `": `, "401 Unauthorized",
+		"; the registry wants credentials: give the pods an image pull secret (kubectl create secret docker-registry regcred -n " + ns,
+		"; the stack is left in place for inspection; remove it with kubectl initwait down -n " + ns,
+	} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the error line lacks %q:\n%s", want, line)
+		}
+	}
 }
 
 // hintDeployment is a one-replica busybox Deployment whose container env
