@@ -22,7 +22,7 @@ func TestCompareBeforeText(t *testing.T) {
 	var out bytes.Buffer
 	var seen int
 	pods := []*corev1.Pod{testPod("webapp-7c-a", true), testPod("postgres-6f-b", true)}
-	clients := Clients{Stack: &cleaningStack{}, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{pods}, Logs: noLogs{}}}
+	clients := Clients{Stack: &cleaningStack{}, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables(pods), Logs: noLogs{}}}
 	_, err := Compare(context.Background(), clients, CompareConfig{
 		Stack:   stack.RenderOptions{Namespace: "cmp", Variants: []stack.Variant{stack.VariantInit}},
 		DBDelay: time.Hour, Timeout: 5 * time.Second,

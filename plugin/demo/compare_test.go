@@ -3,7 +3,6 @@ package demo
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"slices"
 	"strings"
@@ -12,40 +11,25 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/source/sourcetest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stack"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stream"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
-// fixedTables lists its pods as the API server's Table would, then
+// fixedTables lists pods as Init:0/1, or Running once Ready, then
 // watches without changes.
-type fixedTables struct{ pods []*corev1.Pod }
-
-func (f fixedTables) List(context.Context, metav1.ListOptions) (*metav1.Table, error) {
-	tb := &metav1.Table{ColumnDefinitions: []metav1.TableColumnDefinition{{Name: "Name"}, {Name: "Ready"}, {Name: "Status"}, {Name: "Restarts"}}}
-	tb.ResourceVersion = "1"
-	for _, p := range f.pods {
-		raw, err := json.Marshal(p)
-		if err != nil {
-			return nil, err
-		}
-		status, ready := "Init:0/1", "0/1"
+func fixedTables(pods []*corev1.Pod) sourcetest.FixedTables {
+	return sourcetest.FixedTables{Pods: pods, Cells: func(p *corev1.Pod) (string, string) {
 		if podReady(p) {
-			status, ready = "Running", "1/1"
+			return "1/1", "Running"
 		}
-		tb.Rows = append(tb.Rows, metav1.TableRow{Cells: []any{p.Name, ready, status, "0"}, Object: runtime.RawExtension{Raw: raw}})
-	}
-	return tb, nil
-}
-
-func (fixedTables) Watch(context.Context, metav1.ListOptions) (watch.Interface, error) {
-	return watch.NewFakeWithChanSize(1, false), nil
+		return "0/1", "Init:0/1"
+	}}
 }
 
 func podReady(p *corev1.Pod) bool {
@@ -110,7 +94,7 @@ func TestCompareFlow(t *testing.T) {
 			s := &cleaningStack{}
 			var report, progress, notes bytes.Buffer
 			var shown int
-			clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{tt.pods}, Logs: noLogs{}}}
+			clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables(tt.pods), Logs: noLogs{}}}
 			res, err := Compare(context.Background(), clients, CompareConfig{
 				Stack:   stack.RenderOptions{Namespace: "cmp", Variants: []stack.Variant{stack.VariantInit}},
 				Created: tt.created, DBDelay: time.Hour, Timeout: 300 * time.Millisecond,

@@ -53,7 +53,7 @@ func kindDev(context.Context) localcluster.Cluster {
 func TestUpStopsOnStuckContainer(t *testing.T) {
 	s := &recordingStack{}
 	tl := &summaryTimeline{}
-	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{stuckPod("demo", stack.DefaultImage, "ErrImageNeverPull", neverPullMsg)}}, Logs: noLogs{}}}
+	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables([]*corev1.Pod{stuckPod("demo", stack.DefaultImage, "ErrImageNeverPull", neverPullMsg)}), Logs: noLogs{}}}
 	start := time.Now()
 	err := Up(context.Background(), clients, UpConfig{
 		Stack: stack.RenderOptions{Namespace: "demo", Variants: []stack.Variant{stack.VariantInit}},
@@ -93,7 +93,7 @@ func TestUpStopsOnStuckContainer(t *testing.T) {
 func TestCompareLeavesStuckStackInPlace(t *testing.T) {
 	s := &cleaningStack{}
 	var report, notes bytes.Buffer
-	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{stuckPod("cmp", stack.DefaultImage, "InvalidImageName", invalidImageMsg)}}, Logs: noLogs{}}}
+	clients := Clients{Stack: s, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables([]*corev1.Pod{stuckPod("cmp", stack.DefaultImage, "InvalidImageName", invalidImageMsg)}), Logs: noLogs{}}}
 	_, err := Compare(context.Background(), clients, CompareConfig{
 		Stack:   stack.RenderOptions{Namespace: "cmp", Variants: []stack.Variant{stack.VariantInit}},
 		Created: true, DBDelay: time.Hour, Timeout: 30 * time.Second,
@@ -119,7 +119,7 @@ func TestCompareLeavesStuckStackInPlace(t *testing.T) {
 // deploy (an earlier up's, which the rollout replaces) stops nothing.
 func TestUpIgnoresAnEarlierRunsPod(t *testing.T) {
 	old := stuckPod("demo", "127.0.0.1:5999/kubectl-initwait/shortener:missing", "ErrImageNeverPull", neverPullMsg)
-	clients := Clients{Stack: &recordingStack{}, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables{[]*corev1.Pod{old}}, Logs: noLogs{}}}
+	clients := Clients{Stack: &recordingStack{}, Stream: stream.Clients{Kube: fake.NewSimpleClientset(), Tables: fixedTables([]*corev1.Pod{old}), Logs: noLogs{}}}
 	err := Up(context.Background(), clients, UpConfig{
 		Stack: stack.RenderOptions{Namespace: "demo", Variants: []stack.Variant{stack.VariantInit}},
 		DB:    DBNow, Timeout: 2 * time.Second, Timeline: &summaryTimeline{},

@@ -2,40 +2,22 @@ package stuckwatch
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/watch"
 
+	"github.com/kubectl-initwait/kubectl-initwait/plugin/source/sourcetest"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/stuck"
 	"github.com/kubectl-initwait/kubectl-initwait/plugin/timeline"
 )
 
-// tables lists its pods as the API server's Table would, then watches
-// without changes.
-type tables struct{ pods []*corev1.Pod }
-
-func (f tables) List(context.Context, metav1.ListOptions) (*metav1.Table, error) {
-	tb := &metav1.Table{ColumnDefinitions: []metav1.TableColumnDefinition{{Name: "Name"}, {Name: "Ready"}, {Name: "Status"}, {Name: "Restarts"}}}
-	tb.ResourceVersion = "1"
-	for _, p := range f.pods {
-		raw, err := json.Marshal(p)
-		if err != nil {
-			return nil, err
-		}
-		tb.Rows = append(tb.Rows, metav1.TableRow{Cells: []any{p.Name, "0/1", "ImagePullBackOff", "0"}, Object: runtime.RawExtension{Raw: raw}})
-	}
-	return tb, nil
-}
-
-func (tables) Watch(context.Context, metav1.ListOptions) (watch.Interface, error) {
-	return watch.NewFakeWithChanSize(1, false), nil
+// tables lists pods in ImagePullBackOff, then watches without changes.
+func tables(pods []*corev1.Pod) sourcetest.FixedTables {
+	return sourcetest.FixedTables{Pods: pods, Cells: func(*corev1.Pod) (string, string) { return "0/1", "ImagePullBackOff" }}
 }
 
 // backOffPod is two replicas' worth of a pod in ImagePullBackOff, as the
@@ -56,7 +38,7 @@ func TestWatch(t *testing.T) {
 	var mu sync.Mutex
 	var found []stuck.Finding
 	var written []timeline.Entry
-	w := &Watch{Tables: tables{[]*corev1.Pod{backOffPod("webapp-a"), backOffPod("webapp-b")}},
+	w := &Watch{Tables: tables([]*corev1.Pod{backOffPod("webapp-a"), backOffPod("webapp-b")}),
 		Detector: stuck.Detector{PullGrace: 100 * time.Millisecond}, Tick: 10 * time.Millisecond}
 	sink := w.Sink(timeline.SinkFunc(func(e timeline.Entry) error { written = append(written, e); return nil }))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
