@@ -235,11 +235,7 @@ func TestFaultKubeletRestarted(t *testing.T) {
 // TestFaultContainerdRestarted: the container keeps running in its shim,
 // the log stream through the kubelet breaks and is read on by timestamp.
 func TestFaultContainerdRestarted(t *testing.T) {
-	runFault(t, faultCase{ticks: 40, inject: func(t *testing.T, _ string) {
-		clusterCtl(t, "kill", "containerd")
-		time.Sleep(5 * time.Second)
-		clusterCtl(t, "restart", "containerd")
-	}})
+	runFault(t, faultCase{ticks: 40, inject: killAndRestart("containerd", 5*time.Second)})
 }
 
 // TestFaultWatchExpired forces 410 Gone: with the API server down, etcd's
