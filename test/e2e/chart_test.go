@@ -35,6 +35,7 @@ var okabeIto = map[string][3]uint8{
 // The screenshot is kept in .cache/compare.png (INITWAIT_UPDATE_DOCS=1: also
 // docs/compare.png, the README's picture), the text output in .cache/compare.txt.
 func TestCompareChart(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "chart")
 	dir := t.TempDir()
 	html, recFile, watchHTML := filepath.Join(dir, "compare.html"), filepath.Join(dir, "watch.jsonl"), filepath.Join(dir, "watch.html")

@@ -103,6 +103,7 @@ func clusterLogs(t *testing.T, ns, pod, container string, previous bool) string 
 // DNS name keeps the pod in Init:0/1 (logging its attempts) until the Service and a ready
 // backing pod exist; then the pod goes PodInitializing → Running.
 func TestClusterInitContainerWaitsForService(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cluster-init")
 	ctx := context.Background()
 
@@ -171,7 +172,9 @@ func TestClusterInitContainerWaitsForService(t *testing.T) {
 		}
 	}
 	t.Logf("STATUS sequence: %v", phrases)
-	want := []string{"Init:0/1", "PodInitializing", "Running"}
+	// PodInitializing is not required: it lasts from the init container's exit to the app's
+	// start, and a busy kubelet may report both in one status update (kubectl never shows it then).
+	want := []string{"Init:0/1", "Running"}
 	i := 0
 	for _, s := range phrases {
 		if i < len(want) && s == want[i] {
@@ -193,6 +196,7 @@ func TestClusterInitContainerWaitsForService(t *testing.T) {
 // TestClusterCrashLoopBackOff: a container that exits 1 is restarted with growing back-off;
 // the kubelet says so in BackOff events.
 func TestClusterCrashLoopBackOff(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cluster-crash")
 	ctx := context.Background()
 	clusterCreatePod(t, ns, clusterPod("crasher", "echo crashing; exit 1", corev1.RestartPolicyAlways))
@@ -246,6 +250,7 @@ func TestClusterCrashLoopBackOff(t *testing.T) {
 // shows for a Service that does not exist, and names outside cluster.local are NXDOMAIN
 // (the cluster DNS has no upstream).
 func TestClusterDNSMissingService(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cluster-dns")
 	// A static Go program that resolves its arguments, run from a hostPath (one node).
 	dir := t.TempDir()
@@ -298,6 +303,7 @@ func main() {
 // a documentation address (TEST-NET-2); the connection must time out — dropped, not
 // refused — and the drop must be the cluster's egress rule's doing.
 func TestClusterEgressDropped(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cluster-egress")
 	before, counted := clusterEgressDrops()
 	clusterCreatePod(t, ns, clusterPod("egress",
@@ -319,6 +325,7 @@ func TestClusterEgressDropped(t *testing.T) {
 // a Service with no ready endpoints is refused at once (not dropped until a timeout), while a
 // ClusterIP no Service holds is still dropped by the egress rules.
 func TestClusterServiceWithoutEndpointsRefused(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cluster-noendpoints")
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "nodb"},
@@ -345,9 +352,10 @@ nc -v -w 2 10.111.255.7 5432 </dev/null; echo "unallocated exit=$?"`, corev1.Res
 			t.Errorf("probe pod's output = %q, want %q in it", logs, want)
 		}
 	}
-	// Refused at once: 0 or 1 s by date's whole seconds, where a drop would take nc's 5 s.
-	if !regexp.MustCompile(`service exit=1 after [01]s`).MatchString(logs) {
-		t.Errorf("probe pod's output = %q, want the connection to the Service refused within a second", logs)
+	// Refused at once, where a drop would take nc's 5 s: 0 or 1 s by date's whole seconds on
+	// an idle node, up to 3 s when the node's two cores are busy with other tests.
+	if !regexp.MustCompile(`service exit=1 after [0-3]s`).MatchString(logs) {
+		t.Errorf("probe pod's output = %q, want the connection to the Service refused well before nc's 5 s timeout", logs)
 	}
 }
 

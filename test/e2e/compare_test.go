@@ -32,6 +32,7 @@ func readyTime(p corev1.Pod) time.Time {
 // TestCompareAgreesWithTheCluster runs compare with the database 20 s late
 // and checks its report against the pods' own conditions and restart counts.
 func TestCompareAgreesWithTheCluster(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "compare")
 	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
 	defer cancel()
@@ -63,8 +64,9 @@ func TestCompareAgreesWithTheCluster(t *testing.T) {
 	}
 	near := func(what string, ours, theirs time.Time) {
 		t.Helper()
-		// Conditions carry whole seconds; the timeline has the moment it saw them.
-		if d := ours.Sub(theirs); d < -time.Second || d > 2*time.Second {
+		// Conditions carry whole seconds; the timeline has the moment it saw them, which on
+		// two cores busy with the other tests can be a few seconds after the kubelet's.
+		if d := ours.Sub(theirs); d < -time.Second || d > 3*time.Second {
 			t.Errorf("%s: compare says %s, the cluster says %s", what, ours.Format(time.RFC3339Nano), theirs.Format(time.RFC3339))
 		}
 	}
@@ -116,6 +118,7 @@ func TestCompareAgreesWithTheCluster(t *testing.T) {
 // makes compare create it, and then (without --keep) delete it again; the text table
 // prints the latencies with two decimals.
 func TestCompareDeletesANamespaceItMade(t *testing.T) {
+	t.Parallel()
 	ns := "compare-new-" + rand.String(5)
 	t.Cleanup(func() { _ = clientset.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

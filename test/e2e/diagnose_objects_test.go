@@ -61,6 +61,7 @@ func readerRole(t *testing.T, ns, sa string, rules ...rbacv1.PolicyRule) {
 var readVerbs = []string{"get", "list", "watch"}
 
 func TestDiagnoseObjectsK8sWaitFor(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag-objects")
 	ctx := context.Background()
 	// "waiter" may read what it waits for; "default" may read nothing.
@@ -98,8 +99,15 @@ func TestDiagnoseObjectsK8sWaitFor(t *testing.T) {
 		if err != nil || !jobCondition(j, batchv1.JobFailed) {
 			return false, err
 		}
-		st, err := initState(ctx, ns, "kubectl-wait")
-		return err == nil && st != nil && st.State.Running != nil, err
+		// Every wait's init container running in the pod's status too: a busy kubelet may
+		// report it a while after its first lines are logged, and diagnose reads the status.
+		for _, pod := range []string{"forbidden", "missing-job", "failed-job", "no-pods", "kubectl-wait"} {
+			st, err := initState(ctx, ns, pod)
+			if err != nil || st == nil || st.State.Running == nil {
+				return false, err
+			}
+		}
+		return true, nil
 	})
 
 	// 1. The ServiceAccount may not get the Job: that comes first, with the fix; the log is evidence.

@@ -84,6 +84,7 @@ func diagDeployment(ns, name string, lbls map[string]string, init []corev1.Conta
 }
 
 func TestDiagnoseFollowsTheChain(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag")
 	ctx := context.Background()
 	webapp := diagDeployment(ns, "webapp", map[string]string{"app": "webapp"},
@@ -208,6 +209,7 @@ func TestDiagnoseFollowsTheChain(t *testing.T) {
 }
 
 func TestDiagnoseBadInput(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag-bad")
 	tests := []struct {
 		args []string
@@ -232,6 +234,7 @@ func TestDiagnoseBadInput(t *testing.T) {
 // code and log; the Kubernetes docs' init-container example, which reads
 // the namespace from the service account, is looked up in the pod's namespace.
 func TestDiagnoseFailedJobAndServiceAccountNamespace(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fx-diag-e2e")
 	ctx := context.Background()
 	busybox := func(name string, script string) corev1.Container {

@@ -51,6 +51,7 @@ func podLog(ctx context.Context, ns, name string, previous bool) string {
 }
 
 func TestDiagnoseToolsNotInImage(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag-tools")
 	ctx := context.Background()
 	pods := []*corev1.Pod{

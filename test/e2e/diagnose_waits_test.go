@@ -91,6 +91,7 @@ func verdictOf(t *testing.T, ns, name string, wantCode int, verdict string, evid
 }
 
 func TestDiagnoseWaitsFiles(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag-files")
 	// The node is this machine: a hostPath of our own, removed at the end.
 	hostDir := filepath.Join("/run/initwait-e2e", ns)
@@ -169,6 +170,7 @@ exec "$@"
 `
 
 func TestDiagnoseWaitsScripts(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "diag-scripts")
 	ctx := context.Background()
 	big := strings.Repeat("# padding to make the script one megabyte long\n", 1_000_000/48) + "until nslookup bigdb; do sleep 2; done\n"

@@ -2,6 +2,12 @@
 
 // Package e2e holds the end-to-end tests that run against the local
 // single-node cluster (make cluster-up) or any cluster KUBECONFIG points at.
+//
+// Every test calls t.Parallel and works in namespaces of its own, except
+// the fault tests (TestFault*), which break the cluster itself and so run
+// alone. A plain `go test` runs the fault tests first, as Go runs serial
+// tests before parallel ones; hack/test.sh runs the rest first (-skip
+// '^TestFault' -parallel N), then the fault tests (-run '^TestFault').
 package e2e
 
 import (

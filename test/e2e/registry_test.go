@@ -101,6 +101,7 @@ func imagePod(name, image string, policy corev1.PullPolicy, script string) *core
 // TestRegistryPull: a fresh pod with imagePullPolicy Always pulls from the registry (the
 // kubelet's own Pulling/Pulled events), and a tag the registry lacks is a real pull error.
 func TestRegistryPull(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "registry-pull")
 	clusterCreatePod(t, ns, imagePod("fresh", officialBusybox, corev1.PullAlways, "echo pulled"))
 	waitPhase(t, ns, "fresh", corev1.PodSucceeded)
@@ -116,6 +117,7 @@ func TestRegistryPull(t *testing.T) {
 // TestRegistryPullSecret: an image in a registry that wants a login fails to pull without
 // a pull secret (401 from the registry), and runs with one.
 func TestRegistryPullSecret(t *testing.T) {
+	t.Parallel()
 	reg := startPrivateRegistry(t)
 	ref := reg.Copy(t, clusterRegistry+"/library/busybox:1.37", "private/busybox:1.37")
 	ns := newNamespace(t, "registry-secret")
@@ -150,6 +152,7 @@ timeout 1 sleep 5; echo "timeout=$?"
 // the applets charts rely on (Debian's busybox-static, which the cluster had before,
 // rejects nc -z and crashes on wget -T).
 func TestBusyboxOfficialApplets(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "busybox-applets")
 	web := imagePod("web", officialBusybox, corev1.PullIfNotPresent,
 		"mkdir -p /tmp/www && echo hello-from-httpd >/tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www")
@@ -198,6 +201,7 @@ func TestBusyboxOfficialApplets(t *testing.T) {
 // the release's publishing step, run against the cluster's registry — is one OCI index of
 // linux/amd64 and linux/arm64, and the node pulls its own platform's image from it.
 func TestRegistryShortenerIndex(t *testing.T) {
+	t.Parallel()
 	ref, err := name.ParseReference(clusterRegistry + "/kubectl-initwait/shortener:v0.1.0")
 	if err != nil {
 		t.Fatal(err)

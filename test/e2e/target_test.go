@@ -67,6 +67,7 @@ func targetFixture(t *testing.T, ctx context.Context, ns string) string {
 }
 
 func TestTargetSpellings(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "target")
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
@@ -112,6 +113,7 @@ func TestTargetSpellings(t *testing.T) {
 // TestTargetBadType: a TYPE that runs no pods, or that the cluster does not
 // serve, is refused by both commands in the same one line.
 func TestTargetBadType(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "target-bad")
 	const kinds = ": use a kind that runs pods: deployment, statefulset, daemonset, replicaset, job or pod\n"
 	tests := []struct {

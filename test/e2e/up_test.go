@@ -100,6 +100,7 @@ func upPassword(t *testing.T, ns string) string {
 }
 
 func TestUpBothDBLaterThenIdempotentThenDown(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "up")
 
 	// 1. up --variant both --db later --db-delay 20s; watch the pods meanwhile.
@@ -310,6 +311,7 @@ func upCheckShortener(t *testing.T, ns string) {
 // TestUpForbiddenNamesVerbAndResource runs up as a ServiceAccount that may only
 // read: one error line naming the verb, the resource and the namespace.
 func TestUpForbiddenNamesVerbAndResource(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "up-rbac")
 	ctx := context.Background()
 	sa, err := clientset.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "reader"}}, metav1.CreateOptions{})
@@ -387,6 +389,7 @@ func TestUpForbiddenNamesVerbAndResource(t *testing.T) {
 // TestUpTerminatingNamespace runs up in a namespace being deleted (held by a
 // finalizer): one line saying so and exit 1, not "unchanged" objects.
 func TestUpTerminatingNamespace(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "up-term")
 	ctx := context.Background()
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "hold", Finalizers: []string{"initwait.test/hold"}}}
@@ -417,6 +420,7 @@ func TestUpTerminatingNamespace(t *testing.T) {
 // TestUpInterruptedBeforeDatabase interrupts up during the --db later delay:
 // the error says that the database was never applied, and it was not.
 func TestUpInterruptedBeforeDatabase(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "up-int")
 	var out strings.Builder
 	cmd := exec.Command(pluginBin, "up", "-n", ns, "--db", "later", "--db-delay", "2m", "--timeout", "5m", "--color", "never")

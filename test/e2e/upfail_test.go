@@ -72,6 +72,7 @@ func failsFast(t *testing.T, args ...string) string {
 }
 
 func TestUpFailsFastOnUnpullableImage(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "upfail")
 	img := unpullableImage()
 	line := failsFast(t, "up", "-n", ns, "--image", img, "--color", "never")
@@ -102,6 +103,7 @@ func TestUpFailsFastOnUnpullableImage(t *testing.T) {
 }
 
 func TestCompareFailsFastOnUnpullableImage(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "cmpfail")
 	img := unpullableImage()
 	line := failsFast(t, "compare", "-n", ns, "--variants", "naive", "--image", img, "--color", "never")
@@ -115,6 +117,7 @@ func TestCompareFailsFastOnUnpullableImage(t *testing.T) {
 }
 
 func TestUpFailsFastOnPrivateImage(t *testing.T) {
+	t.Parallel()
 	// The shortener pushed under a private tag to a registry that wants a
 	// login; up without a pull secret must fail as for a missing tag, and
 	// say that the registry wants credentials.
@@ -148,6 +151,7 @@ func hintDeployment(name string, change func(*corev1.Container)) *appsv1.Deploym
 }
 
 func TestWatchHintsOnceAndGoesOn(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "hints")
 	ctx := context.Background()
 	_, err := clientset.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db-credentials"},

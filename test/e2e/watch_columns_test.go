@@ -47,6 +47,7 @@ func statusColumn(line string) (runes, bytes int, ok bool) {
 // same column on every status line, and at the same byte offset on every
 // line whose pod name was not shortened (… is one column, three bytes).
 func TestWatchColumnsStayPut(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "watch-cols")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

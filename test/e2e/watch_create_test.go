@@ -43,6 +43,7 @@ spec:
 // `kubectl apply`: it says once that it waits, then streams the timeline of
 // the Deployment once it exists, to Ready.
 func TestWatchWaitForCreate(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "watch-create")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -86,6 +87,7 @@ func TestWatchWaitForCreate(t *testing.T) {
 // TestWatchMissingTarget: without --wait-for-create a missing target is the
 // plain not-found error; with it, --timeout ends the wait with exit 1.
 func TestWatchMissingTarget(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "watch-missing")
 	tests := []struct {
 		name string

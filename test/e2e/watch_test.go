@@ -115,6 +115,7 @@ func shContainer(name, script string) corev1.Container {
 // TestWatchStatusMatchesKubectl runs the plugin and `kubectl get pods -w`
 // side by side on the same pod and compares the STATUS sequences.
 func TestWatchStatusMatchesKubectl(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "watch-seq")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -181,6 +182,7 @@ func TestWatchStatusMatchesKubectl(t *testing.T) {
 // TestWatchInitRestartsEveryLineOnce: an init container fails three times
 // before it succeeds; every line of every instance is printed exactly once.
 func TestWatchInitRestartsEveryLineOnce(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "watch-logs")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

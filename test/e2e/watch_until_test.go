@@ -46,6 +46,7 @@ func untilPod(t *testing.T, ctx context.Context, ns, name string, init []corev1.
 // TestWatchUntilReadyWaitsForEveryListedPod: the first pod listed is Ready
 // and the second is not; --until ready must wait for the second.
 func TestWatchUntilReadyWaitsForEveryListedPod(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fx-watch-list")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -80,6 +81,7 @@ func TestWatchUntilReadyWaitsForEveryListedPod(t *testing.T) {
 // TestWatchUntilReadyStatefulSet: sts/s of 2 replicas is Ready only when
 // both replicas are, not when s-0 is and s-1 does not exist yet.
 func TestWatchUntilReadyStatefulSet(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fx-watch-sts")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -119,6 +121,7 @@ func untilJob(ns, name, script string) *batchv1.Job {
 // TestWatchUntilReadyJob: job/NAME is done when the Job is Complete (its pod
 // is Completed, never Ready), and fails with its reason when it has Failed.
 func TestWatchUntilReadyJob(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fx-watch-job")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -156,6 +159,7 @@ func TestWatchUntilReadyJob(t *testing.T) {
 // whose rollout passed progressDeadlineSeconds (here an init container that never ends)
 // ends --until ready with exit 1 and the controller's reason, not at --timeout.
 func TestWatchUntilReadyDeploymentPastDeadline(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fx-watch-deadline")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

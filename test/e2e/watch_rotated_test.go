@@ -18,12 +18,13 @@ import (
 // kubelet.yaml, so the default 10Mi).
 const bigLines = 11000
 
-// TestFaultRotatedLogOfCrashedInstance: an init container writes more than
+// TestWatchRotatedLogOfCrashedInstance: an init container writes more than
 // containerLogMaxSize, waits past the kubelet's rotation check and crashes.
 // A watch that followed it live prints every line once; a watch started
 // after the crash can read nothing (the kubelet serves only the current,
 // rotated file) and says what was lost instead of printing nothing.
-func TestFaultRotatedLogOfCrashedInstance(t *testing.T) {
+func TestWatchRotatedLogOfCrashedInstance(t *testing.T) {
+	t.Parallel()
 	ns := newNamespace(t, "fault-rotate")
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
