@@ -4,12 +4,15 @@
 #   unit: go vet, then go test -race ./... with a private PostgreSQL started by
 #         hack/with-postgres.sh (installed from Debian's packages if missing).
 #   e2e:  brings up the local cluster if it is not up (test/cluster/cluster.sh),
-#         builds and imports the images, runs the e2e-tagged tests against it,
+#         builds and pushes the images, runs the e2e-tagged tests against it,
 #         then stops the cluster again if this script started it.
 #   all:  unit, then e2e, then the distribution checks (krew manifest, for linux/amd64
 #         only: DIST_PLATFORMS overrides; the release workflow checks every platform).
-#         While the unit tests run, the Kubernetes and CoreDNS binaries the cluster needs
-#         are built in the background (niced) when they are not cached yet.
+#         The cluster's set-up (building its binaries when they are not cached, `up`,
+#         the images, Chromium) runs in the background, niced, while the unit tests run;
+#         its log is .cache/cluster-setup.log.
+# The e2e tests run E2E_PARALLEL (default 6) at a time; then the fault tests, which break
+# the cluster, run alone (they do not call t.Parallel), one after another.
 # At the end (also on failure) a table of the phases and their seconds is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +29,7 @@ timed() {
   step "$name"
   "$@" || rc=$?
   phases+=("$name") secs+=($((SECONDS - t0)))
+  [ -z "${PHASES_FILE:-}" ] || printf '%s\t%d\n' "$name" $((SECONDS - t0)) >>"$PHASES_FILE"
   return $rc
 }
 timing_table() {
@@ -54,61 +58,94 @@ unit() {
   timed "go test -race ./... (private PostgreSQL)" env INITWAIT_REQUIRE_DB=1 hack/with-postgres.sh go test -race -count=1 ./...
 }
 
-# prebuild_cluster: builds the cluster's binaries (cached by version) in the background,
-# niced, so that on a cold machine they compile while the unit tests run; e2e waits for it.
-prebuild_pid=
-prebuild_cluster() {
-  prebuild_pid=
-  test/cluster/cluster.sh status >/dev/null 2>&1 && return 0
-  mkdir -p .cache
-  nice -n 10 bash -c 'source test/cluster/lib.sh && source test/cluster/build.sh && build_kubernetes && build_coredns' \
-    >.cache/prebuild.log 2>&1 &
-  prebuild_pid=$!
+# setup_in_background: the cluster's set-up (setup_cluster) in a niced background job, so
+# that it overlaps the unit tests; wait_setup waits for it and adds its phases to the table.
+setup_pid=
+setup_in_background() {
+  : >.cache/cluster-setup.phases
+  # setsid: its own process group, which cleanup stops as a whole if the unit tests fail.
+  PHASES_FILE=$PWD/.cache/cluster-setup.phases setsid nice -n 10 "$0" setup >.cache/cluster-setup.log 2>&1 &
+  setup_pid=$!
 }
-wait_prebuild() {
-  [ -n "$prebuild_pid" ] || return 0
-  wait "$prebuild_pid" || { tail -n 20 .cache/prebuild.log >&2; echo "building the cluster's binaries failed: see .cache/prebuild.log" >&2; return 1; }
+wait_setup() {
+  local rc=0 name sec
+  wait "$setup_pid" || rc=$?
+  while IFS=$'\t' read -r name sec; do
+    phases+=("$name (beside the unit tests)") secs+=("$sec")
+  done <.cache/cluster-setup.phases
+  if [ "$rc" != 0 ]; then
+    tail -n 40 .cache/cluster-setup.log >&2
+    echo "setting up the cluster failed: see .cache/cluster-setup.log" >&2
+  fi
+  return $rc
 }
 
 # install_chromium: Debian's chromium for the chart test (it opens compare's HTML headless).
 install_chromium() {
   command -v chromium >/dev/null && return 0
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  # One apt-get at a time: the cluster's set-up may be installing packages beside this.
+  flock /tmp/initwait-apt.lock apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive flock /tmp/initwait-apt.lock apt-get install -y -qq chromium >/dev/null
 }
 
-e2e() {
-  started=
-  if ! test/cluster/cluster.sh status >/dev/null 2>&1; then
-    started=1
-  fi
-  # Stop what we started, also on failure (set KEEP_CLUSTER=1 to keep it).
-  # When bringing the cluster up or importing images fails, the tails of the cluster's logs
-  # go to the console: CI shows nothing else. (A failing e2e test prints its own lines.)
-  phase=setup
-  cleanup() {
-    local rc=$? f
-    if [ "$rc" != 0 ] && [ "$phase" = setup ] && [ -d .cluster/logs ]; then
-      for f in .cluster/logs/*.log; do
-        printf '\n--- last lines of %s\n' "$f" >&2
-        tail -n 8 "$f" | cut -c1-300 >&2
-      done
-    fi
-    if [ -n "$started" ] && [ -z "${KEEP_CLUSTER:-}" ]; then test/cluster/cluster.sh down || true; fi
-  }
-  trap 'cleanup; timing_table' EXIT
-  [ -z "$prebuild_pid" ] || timed "cluster binaries (built during unit tests)" wait_prebuild
+# setup_cluster: the cluster up (its binaries built first when not cached), the images in
+# its registry, and Chromium for the chart test.
+setup_cluster() {
   timed "cluster up" test/cluster/cluster.sh up
   timed "images" test/cluster/cluster.sh images
   timed "chromium" install_chromium
-  phase=tests
-  timed "e2e tests" e2e_tests
 }
+
+# started is set when this script brings the cluster up: it stops it again at the end
+# (also on failure; KEEP_CLUSTER=1 keeps it). phase says how far the run got: when setting
+# the cluster up or pushing the images fails, the tails of the cluster's logs go to the
+# console, since CI shows nothing else (a failing e2e test prints its own lines).
+started= phase=setup
+cleanup() {
+  local rc=$? f
+  if [ -n "$setup_pid" ] && kill -0 "$setup_pid" 2>/dev/null; then
+    kill -TERM -- "-$setup_pid" 2>/dev/null || true
+    wait "$setup_pid" 2>/dev/null || true
+  fi
+  if [ "$rc" != 0 ] && [ "$phase" = setup ] && [ -n "$started" ] && [ -d .cluster/logs ]; then
+    for f in .cluster/logs/*.log; do
+      printf '\n--- last lines of %s\n' "$f" >&2
+      tail -n 8 "$f" | cut -c1-300 >&2
+    done
+  fi
+  if [ -n "$started" ] && [ -z "${KEEP_CLUSTER:-}" ]; then test/cluster/cluster.sh down || true; fi
+}
+
+e2e() {
+  if [ -n "$setup_pid" ]; then
+    timed "waiting for the cluster's set-up" wait_setup
+  else
+    test/cluster/cluster.sh status >/dev/null 2>&1 || started=1
+    setup_cluster
+  fi
+  phase=tests
+  e2e_tests
+}
+# e2e_tests: the e2e tests in two go test runs of the same test binary: first every test but
+# the fault tests, E2E_PARALLEL at a time (t.Parallel), then the fault tests (TestFault*:
+# they break the cluster, so they run alone, one after another). In this order no test
+# starts on a cluster that a fault has just shaken (the node-lifecycle controller marks the
+# node NotReady some 40 s after kube-apiserver comes back; informers re-list after a 410).
 e2e_tests() {
+  : >.cache/e2e.log
+  timed "e2e tests (${E2E_PARALLEL:-6} at a time)" e2e_run -skip '^TestFault' -parallel "${E2E_PARALLEL:-6}"
+  timed "e2e fault tests (one at a time)" e2e_run -run '^TestFault'
+}
+# e2e_run GO-TEST-FLAGS...: one go test run of ./test/e2e/, its output appended to .cache/e2e.log.
+e2e_run() {
+  local log
+  log=$(mktemp .cache/e2e-run.XXXXXX)
   KUBECONFIG=$PWD/.cluster/kubeconfig INITWAIT_REQUIRE_CLUSTER=1 \
-    go test -race -count=1 -tags e2e -timeout 45m -v ./test/e2e/... 2>&1 | tee .cache/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' || true
-  grep -qE '^(FAIL|panic)' .cache/e2e.log && { echo "e2e failed: see .cache/e2e.log" >&2; return 1; }
-  grep -qE '^ok ' .cache/e2e.log || { echo "e2e ran no package: see .cache/e2e.log" >&2; return 1; }
+    go test -race -count=1 -tags e2e -timeout 45m -v "$@" ./test/e2e/... 2>&1 | tee "$log" | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' || true
+  cat "$log" >>.cache/e2e.log
+  grep -qE '^(FAIL|panic)' "$log" && { rm -f "$log"; echo "e2e failed: see .cache/e2e.log" >&2; return 1; }
+  grep -qE '^ok ' "$log" || { rm -f "$log"; echo "e2e ran no package: see .cache/e2e.log" >&2; return 1; }
+  rm -f "$log"
 }
 
 dist() {
@@ -118,10 +155,19 @@ dist() {
 }
 
 mkdir -p .cache
-trap timing_table EXIT
+trap 'cleanup; timing_table' EXIT
 case "$mode" in
   unit) unit ;;
   e2e) e2e ;;
-  all) prebuild_cluster; unit; e2e; dist ;;
+  setup) trap - EXIT; setup_cluster ;; # the background job of all
+  all)
+    if ! test/cluster/cluster.sh status >/dev/null 2>&1; then
+      started=1
+      setup_in_background
+    fi
+    unit
+    e2e
+    dist
+    ;;
   *) echo "usage: hack/test.sh [all|unit|e2e]" >&2; exit 2 ;;
 esac

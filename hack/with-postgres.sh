@@ -35,11 +35,12 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/pg_ctl" ]; then
   fi
   echo "with-postgres: installing PostgreSQL from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
+  # flock: one apt-get at a time (make test sets the cluster up beside the unit tests).
+  flock /tmp/initwait-apt.lock apt-get update -qq >&2
   # postgresql-common would create and start a system cluster; tell it not to.
   mkdir -p /etc/postgresql-common/createcluster.d
   echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/initwait.conf
-  apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib >&2
+  flock /tmp/initwait-apt.lock apt-get install -y -qq --no-install-recommends postgresql postgresql-contrib >&2
   bindir=$(find_bindir)
 fi
 

@@ -29,9 +29,10 @@ install_packages() {
   local had_policy=; [ -e /usr/sbin/policy-rc.d ] && had_policy=1
   [ -n "$had_policy" ] || cp /usr/sbin/policy-rc.d.initwait /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d 2>/dev/null || true
-  progress "apt-get update" apt-get update -q
+  # flock: one apt-get at a time (hack/test.sh installs Chromium beside the cluster's set-up).
+  progress "apt-get update" flock /tmp/initwait-apt.lock apt-get update -q
   progress "apt-get install ${missing[*]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
+    flock /tmp/initwait-apt.lock apt-get install -y -q --no-install-recommends "${missing[@]}"
   [ -n "$had_policy" ] || rm -f /usr/sbin/policy-rc.d
   rm -f /usr/sbin/policy-rc.d.initwait
 }
