@@ -26,7 +26,8 @@ var okabeIto = map[string][3]uint8{
 	"Ready bluish green":          {0x00, 0x9E, 0x73},
 }
 
-// TestCompareChart runs compare with --html (the database 60 s late, compare's default) while a
+// TestCompareChart runs compare with --html (the database 25 s late: two back-offs of the naive
+// webapp, 10 s and 20 s, fit before it answers) while a
 // watch of the same pods records the timeline with --record, opens both
 // charts (compare's, and report's of the recording) in headless Chromium
 // and checks what a reader sees: no console error and no request, one lane
@@ -43,7 +44,7 @@ func TestCompareChart(t *testing.T) {
 	defer cancel()
 	watch, watchOut, watchErr := startPlugin(t, ctx, "watch", "-n", ns, "-l", stack.LabelPartOf+"="+stack.PartOf,
 		"--record", recFile, "--timeout", "8m")
-	cmp, cmpOut, cmpErr := startPlugin(t, ctx, "compare", "-n", ns, "--keep", "--db-delay", "60s", "--timeout", "8m", "--html", html)
+	cmp, cmpOut, cmpErr := startPlugin(t, ctx, "compare", "-n", ns, "--keep", "--db-delay", "25s", "--timeout", "8m", "--html", html)
 	if err := cmp.Wait(); err != nil {
 		t.Fatalf("compare: %v\n%s", err, cmpErr)
 	}
