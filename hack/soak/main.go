@@ -241,17 +241,20 @@ func initRestarts(ctx context.Context, c kubernetes.Interface, ns string) (map[s
 
 // jsonLine is the part of the plugin's -o json lines the soak reads.
 type jsonLine struct {
-	Kind string  `json:"kind"`
-	Pod  string  `json:"pod"`
-	Line *string `json:"line"`
+	Kind        string  `json:"kind"`
+	Pod         string  `json:"pod"`
+	ContainerID string  `json:"containerID"`
+	Line        *string `json:"line"`
 }
 
 // checkLines: no init line twice; every instance's line 1 before its line 2
-// (no gap); each crasher pod showed as many instances as the kubelet counts
-// (restarts, plus the one running or backing off at the end).
+// (no gap); each instance's lines under one container ID, its own (no two
+// instances share one); each crasher pod showed as many instances as the
+// kubelet counts (restarts, plus the one running or backing off at the end).
 func checkLines(out []string, restarts map[string]int32) error {
 	seen := map[string]int{}
 	instances := map[string]map[string]bool{} // pod -> ids
+	under := map[string]string{}              // id -> the container ID its first line came under
 	var problems []string
 	for _, raw := range out {
 		var j jsonLine
@@ -268,6 +271,10 @@ func checkLines(out []string, restarts map[string]int32) error {
 				instances[f[1]] = map[string]bool{}
 			}
 			instances[f[1]][f[2]] = true
+			if prev, ok := under[f[2]]; ok && prev != j.ContainerID {
+				problems = append(problems, fmt.Sprintf("%q printed under container %s, the instance's line before under %s", *j.Line, j.ContainerID, prev))
+			}
+			under[f[2]] = j.ContainerID
 		}
 	}
 	for l, n := range seen {
@@ -277,6 +284,13 @@ func checkLines(out []string, restarts map[string]int32) error {
 		if f := strings.Fields(l); len(f) == 4 && f[3] == "2" && seen[strings.Join(append(f[:3:3], "1"), " ")] == 0 {
 			problems = append(problems, fmt.Sprintf("%q printed without its first line", l))
 		}
+	}
+	owner := map[string]string{} // container ID -> the instance id whose lines it carried
+	for id, cid := range under {
+		if other, ok := owner[cid]; ok {
+			problems = append(problems, fmt.Sprintf("instances %s and %s both printed under container %s", other, id, cid))
+		}
+		owner[cid] = id
 	}
 	total := 0
 	for pod, r := range restarts {

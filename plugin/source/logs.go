@@ -198,12 +198,28 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		delay = time.Second
 	}
 	failures := 0
+	// followEnded: a follow of this instance ended other than by Drain;
+	// movedOn: the kubelet has a later instance than this one, which the
+	// pod status read here does not show yet.
+	followEnded, movedOn := false, false
 	for ctx.Err() == nil {
 		st := l.state(uid, c)
 		if st == instanceGone {
 			return
 		}
 		draining := l.draining()
+		if st == instanceRunning && followEnded && !movedOn {
+			movedOn = l.movedOn(ctx, uid, pod, c, cur.Last())
+		}
+		if st == instanceRunning && movedOn {
+			// A read now would be served the later instance's log. Wait
+			// for the status, then read this one's as an ended instance.
+			if draining {
+				return
+			}
+			l.pause(ctx, min(delay, 250*time.Millisecond))
+			continue
+		}
 		opts := &corev1.PodLogOptions{Container: c.name, Timestamps: true,
 			Follow: st == instanceRunning && !draining, Previous: st == instancePrevious}
 		fromStart := cur.Last().IsZero()
@@ -220,6 +236,7 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		if opts.Follow && l.draining() {
 			continue // the drain ended the follow: make the last read now
 		}
+		followEnded = opts.Follow
 		if err != nil {
 			failures++
 			if st != instanceRunning && failures >= 5 {
@@ -235,11 +252,16 @@ func (l *Logs) follow(ctx context.Context, uid types.UID, pod string, c instance
 		if err == nil {
 			wait = min(delay, 250*time.Millisecond)
 		}
-		select {
-		case <-ctx.Done():
-		case <-l.drain.Done():
-		case <-wallIfNil(l.Clock).After(wait):
-		}
+		l.pause(ctx, wait)
+	}
+}
+
+// pause waits d, or until ctx ends or Drain is called.
+func (l *Logs) pause(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-l.drain.Done():
+	case <-wallIfNil(l.Clock).After(d):
 	}
 }
 
@@ -257,27 +279,37 @@ func (l *Logs) readOnce(ctx context.Context, pod string, c instance, opts *corev
 }
 
 func (l *Logs) read(ctx context.Context, pod string, c instance, opts *corev1.PodLogOptions, cur *timeline.LogCursor, win span) (first time.Time, err error) {
+	cur.StartPass()
+	err = l.scan(ctx, pod, opts, func(raw string) bool {
+		if ts, ok := l.line(pod, c, raw, cur, win); ok && first.IsZero() {
+			first = ts
+		}
+		return true
+	})
+	return first, err
+}
+
+// scan opens one log stream and hands each whole line, without its line
+// break, to fn, until fn returns false. A line cut short by a broken or
+// cancelled stream is left out: the next read from the cursor reads it
+// again, whole.
+func (l *Logs) scan(ctx context.Context, pod string, opts *corev1.PodLogOptions, fn func(raw string) bool) error {
 	rc, err := l.Streamer.Stream(ctx, l.Namespace, pod, opts)
 	if err != nil {
-		return first, err
+		return err
 	}
 	defer rc.Close()
-	cur.StartPass()
 	br := bufio.NewReaderSize(rc, 64*1024)
 	for {
 		line, err := br.ReadString('\n')
-		// A line cut short by a broken or cancelled stream is read again,
-		// whole, by the next read from the cursor.
-		if line != "" && (err == nil || errors.Is(err, io.EOF)) {
-			if ts, ok := l.line(pod, c, strings.TrimRight(line, "\r\n"), cur, win); ok && first.IsZero() {
-				first = ts
-			}
+		if line != "" && (err == nil || errors.Is(err, io.EOF)) && !fn(strings.TrimRight(line, "\r\n")) {
+			return nil
 		}
 		if errors.Is(err, io.EOF) {
-			return first, nil
+			return nil
 		}
 		if err != nil {
-			return first, err
+			return err
 		}
 	}
 }

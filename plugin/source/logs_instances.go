@@ -3,7 +3,6 @@ package source
 import (
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -33,16 +32,8 @@ func (l *Logs) span(uid types.UID, c instance) span {
 		}
 		return s
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if p := l.pods[uid]; p != nil {
-		for _, list := range [][]corev1.ContainerStatus{p.Status.InitContainerStatuses, p.Status.ContainerStatuses} {
-			for _, cs := range list {
-				if cs.Name == c.name && cs.ContainerID == c.id && cs.State.Running != nil && !cs.State.Running.StartedAt.IsZero() {
-					return span{from: cs.State.Running.StartedAt.Add(-time.Second)}
-				}
-			}
-		}
+	if start := l.runningSince(uid, c); !start.IsZero() {
+		return span{from: start.Add(-time.Second)}
 	}
 	return span{}
 }

@@ -104,12 +104,7 @@ func TestLogsEveryLineOnceAcrossRestarts(t *testing.T) {
 	clk.Step(time.Second)
 	got = append(got, receive(t, lines, 2)...)
 	cancel()
-	l.Wait()
-	close(lines)
-	for extra := range lines {
-		got = append(got, extra)
-	}
-	sort.Strings(got)
+	got = stopFollowers(l, lines, got)
 	want := []string{"A a1", "A a2", "A a3", "C c1"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("lines = %v, want %v (calls %v)", got, want, fl.calls)
@@ -133,6 +128,18 @@ func TestLogSelection(t *testing.T) {
 			t.Errorf("%+v.wants(%q, %v) = %v", tt.sel, tt.name, tt.init, got)
 		}
 	}
+}
+
+// stopFollowers waits for l's followers, whose context the caller has
+// cancelled, and returns got with what they printed last, sorted.
+func stopFollowers(l *Logs, lines chan string, got []string) []string {
+	l.Wait()
+	close(lines)
+	for extra := range lines {
+		got = append(got, extra)
+	}
+	sort.Strings(got)
+	return got
 }
 
 // receive takes n values from ch; the timeout only bounds a broken test.

@@ -203,6 +203,7 @@ for i in 1 2 3; do echo "attempt $n line $i"; done
 	}
 	count := map[string]int{}
 	ids := map[string]bool{}
+	attemptIDs := map[string]map[string]bool{} // "attempt N" → the container IDs its lines came under
 	var statuses []string
 	var backoff bool
 	for _, j := range jsonLines(t, prec.snapshot()) {
@@ -210,6 +211,11 @@ for i in 1 2 3; do echo "attempt $n line $i"; done
 		case "log":
 			count[*j.Line]++
 			ids[j.ContainerID] = true
+			attempt, _, _ := strings.Cut(*j.Line, " line ")
+			if attemptIDs[attempt] == nil {
+				attemptIDs[attempt] = map[string]bool{}
+			}
+			attemptIDs[attempt][j.ContainerID] = true
 		case "status":
 			statuses = append(statuses, j.Status)
 			if j.Status == "Init:CrashLoopBackOff" && j.BackOffSeconds != nil {
@@ -230,6 +236,13 @@ for i in 1 2 3; do echo "attempt $n line $i"; done
 	}
 	if len(ids) != 4 {
 		t.Errorf("lines came from %d container instances, want 4", len(ids))
+	}
+	// Each instance writes its own attempt number: all of an attempt's lines
+	// carry that instance's ID, never the one before or after it.
+	for attempt, under := range attemptIDs {
+		if len(under) != 1 {
+			t.Errorf("%s's lines were printed under %d container IDs: %v", attempt, len(under), under)
+		}
 	}
 	if !backoff {
 		t.Errorf("no Init:CrashLoopBackOff status with its back-off in %v", dedupe(statuses))
