@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# hack/test.sh [all|unit|e2e] — what `make test` runs, and what CI runs through .ci/run.
+# hack/test.sh [all|unit|e2e|dist] — what `make test` runs, and what CI runs through .ci/run.
 #
 #   unit: go vet, then go test -race ./... with a private PostgreSQL started by
 #         hack/with-postgres.sh (installed from Debian's packages if missing).
 #   e2e:  brings up the local cluster if it is not up (test/cluster/cluster.sh),
 #         builds and pushes the images, runs the e2e-tagged tests against it,
 #         then stops the cluster again if this script started it.
-#   all:  unit, then e2e, then the distribution checks (krew manifest, for linux/amd64
-#         only: DIST_PLATFORMS overrides; the release workflow checks every platform).
+#   all:  unit, then e2e, with the distribution checks (krew manifest, for linux/amd64
+#         only: DIST_PLATFORMS overrides; the release workflow checks every platform)
+#         beside the e2e tests that do not break the cluster.
 #         The cluster's set-up (building its binaries when they are not cached, `up`,
 #         the images, Chromium) runs in the background, niced, while the unit tests run;
 #         its log is .cache/cluster-setup.log.
@@ -45,7 +46,9 @@ tidy() {
   # here rather than leave the checkout (and the version stamp of the binaries) dirty.
   go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; return 1; }
 }
-vet() { go vet ./... && go vet -tags e2e ./...; }
+# vet: with -race, so that vet's type-checking compiles the packages the way go test -race
+# compiles them, and the tests reuse those compiles instead of compiling everything twice.
+vet() { go vet -race ./... && go vet -race -tags e2e ./...; }
 fmt_check() {
   local bad
   bad=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go') 2>/dev/null || true)
@@ -56,6 +59,8 @@ unit() {
   timed "go vet (+ -tags e2e)" vet
   timed "gofmt" fmt_check
   timed "go test -race ./... (private PostgreSQL)" env INITWAIT_REQUIRE_DB=1 hack/with-postgres.sh go test -race -count=1 ./...
+  # The release's build flags: the e2e tests and make dist then only link.
+  timed "make build (release flags)" make --no-print-directory build
 }
 
 # setup_in_background: the cluster's set-up (setup_cluster) in a niced background job, so
@@ -89,12 +94,20 @@ install_chromium() {
 }
 
 # setup_cluster: the cluster up (its binaries built first when not cached), the images in
-# its registry, and Chromium for the chart test.
+# its registry, and Chromium for the chart test. Cold, the Kubernetes build is the longest
+# step; what needs neither it nor a running cluster (the registry and CoreDNS binaries, the
+# image layers: debootstrap and apt downloads among them, Chromium) is built beside it.
 setup_cluster() {
+  local pid rc=0
+  timed "registry, CoreDNS, image layers, chromium (beside Kubernetes)" prepare_rest &
+  pid=$!
+  timed "Kubernetes binaries" test/cluster/cluster.sh build-kubernetes || rc=$?
+  wait "$pid" || rc=$?
+  [ "$rc" = 0 ] || return "$rc"
   timed "cluster up" test/cluster/cluster.sh up
   timed "images" test/cluster/cluster.sh images
-  timed "chromium" install_chromium
 }
+prepare_rest() { test/cluster/cluster.sh prepare && install_chromium; }
 
 # started is set when this script brings the cluster up: it stops it again at the end
 # (also on failure; KEEP_CLUSTER=1 keeps it). phase says how far the run got: when setting
@@ -103,10 +116,13 @@ setup_cluster() {
 started= phase=setup
 cleanup() {
   local rc=$? f
-  if [ -n "$setup_pid" ] && kill -0 "$setup_pid" 2>/dev/null; then
-    kill -TERM -- "-$setup_pid" 2>/dev/null || true
-    wait "$setup_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "$setup_pid" "$dist_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [ "$rc" != 0 ] && [ "$phase" = setup ] && [ -n "$started" ] && [ -d .cluster/logs ]; then
     for f in .cluster/logs/*.log; do
       printf '\n--- last lines of %s\n' "$f" >&2
@@ -131,9 +147,14 @@ e2e() {
 # they break the cluster, so they run alone, one after another). In this order no test
 # starts on a cluster that a fault has just shaken (the node-lifecycle controller marks the
 # node NotReady some 40 s after kube-apiserver comes back; informers re-list after a 410).
+# In mode all the krew check runs beside the parallel run, niced (it builds krew's tools
+# and completes names from the cluster), and is waited for before the fault tests shake
+# the cluster.
 e2e_tests() {
   : >.cache/e2e.log
+  [ "$mode" != all ] || dist_in_background
   timed "e2e tests (${E2E_PARALLEL:-6} at a time)" e2e_run -skip '^TestFault' -parallel "${E2E_PARALLEL:-6}"
+  [ "$mode" != all ] || timed "waiting for the krew check" wait_dist
   timed "e2e fault tests (one at a time)" e2e_run -run '^TestFault'
 }
 # e2e_run GO-TEST-FLAGS...: one go test run of ./test/e2e/, its output appended to .cache/e2e.log.
@@ -149,9 +170,28 @@ e2e_run() {
 }
 
 dist() {
-  if [ -x hack/krew-check.sh ]; then
-    timed "krew check (${DIST_PLATFORMS:-linux/amd64})" env DIST_PLATFORMS="${DIST_PLATFORMS:-linux/amd64}" hack/krew-check.sh
+  timed "krew check (${DIST_PLATFORMS:-linux/amd64})" env DIST_PLATFORMS="${DIST_PLATFORMS:-linux/amd64}" hack/krew-check.sh
+}
+# dist_in_background: dist as a niced background job (its log .cache/krew-check.log);
+# wait_dist waits for it and adds its phase to the table.
+dist_pid=
+dist_in_background() {
+  : >.cache/krew-check.phases
+  PHASES_FILE=$PWD/.cache/krew-check.phases setsid nice -n 10 "$0" dist >.cache/krew-check.log 2>&1 &
+  dist_pid=$!
+}
+wait_dist() {
+  local rc=0 name sec
+  wait "$dist_pid" || rc=$?
+  dist_pid=
+  while IFS=$'\t' read -r name sec; do
+    phases+=("$name (beside the e2e tests)") secs+=("$sec")
+  done <.cache/krew-check.phases
+  if [ "$rc" != 0 ]; then
+    tail -n 40 .cache/krew-check.log >&2
+    echo "the krew check failed: see .cache/krew-check.log" >&2
   fi
+  return $rc
 }
 
 mkdir -p .cache
@@ -159,7 +199,8 @@ trap 'cleanup; timing_table' EXIT
 case "$mode" in
   unit) unit ;;
   e2e) e2e ;;
-  setup) trap - EXIT; setup_cluster ;; # the background job of all
+  setup) trap - EXIT; setup_cluster ;; # the background jobs of all
+  dist) trap - EXIT; dist ;;
   all)
     if ! test/cluster/cluster.sh status >/dev/null 2>&1; then
       started=1
@@ -167,7 +208,6 @@ case "$mode" in
     fi
     unit
     e2e
-    dist
     ;;
-  *) echo "usage: hack/test.sh [all|unit|e2e]" >&2; exit 2 ;;
+  *) echo "usage: hack/test.sh [all|unit|e2e|dist]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/cluster/cluster.sh up|down|status|images|env — a real single-node Kubernetes cluster
+# test/cluster/cluster.sh up|down|status|images|env|build-kubernetes|prepare — a real single-node Kubernetes cluster
 # on this machine, offline: an OCI registry, etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, containerd + runc, kubelet, kube-proxy (iptables) and CoreDNS, as
 # background processes.
@@ -14,6 +14,11 @@
 #   images  builds the demo images (pause, busybox, postgres, shortener) and pushes them to
 #           the cluster's registry, which containerd pulls them from.
 #   env     prints `export KUBECONFIG=...; export KUBECTL=...` for eval.
+#   build-kubernetes   installs the Debian packages and builds Kubernetes (cached): the
+#           longest step of a cold up, which make test runs beside `prepare`.
+#   prepare builds, without a cluster, what up and images build besides Kubernetes (the
+#           registry, CoreDNS, the image layers; images.sh), so that both then only start
+#           and push.
 #   restart|kill|pause|resume COMPONENT   for fault tests, on the running cluster (the owner's
 #           .cluster): restart stops COMPONENT if it runs and starts it again, waiting for it
 #           as up does; kill sends SIGKILL (restart brings it back); pause and resume send
@@ -163,7 +168,13 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   images) cmd_images ;;
+  prepare) cmd_prepare ;;
+  build-kubernetes)
+    [ "$(id -u)" = 0 ] || die "cluster.sh build-kubernetes needs root (it installs packages)"
+    install_packages
+    build_kubernetes
+    ;;
   env) cmd_env ;;
   restart | kill | pause | resume) cmd_component "$@" ;;
-  *) echo "usage: test/cluster/cluster.sh up|down|status|images|env | restart|kill|pause|resume COMPONENT" >&2; exit 2 ;;
+  *) echo "usage: test/cluster/cluster.sh up|down|status|images|env|build-kubernetes|prepare | restart|kill|pause|resume COMPONENT" >&2; exit 2 ;;
 esac

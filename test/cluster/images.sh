@@ -78,6 +78,7 @@ forget_stale() {
 # publish_image NAME KEY TAG IMAGEBUILD-ARGS...: pushes the image to the local registry
 # unless this key's digest is there already, then drops containerd's stale copy of TAG.
 publish_image() {
+  [ -z "${PREPARE_ONLY:-}" ] || return 0
   local name=$1 k=$2 tag=$3; shift 3
   local dest had_key had_digest line digest
   dest=$(registry_ref "$tag")
@@ -194,6 +195,29 @@ k8s_wait_for_image() {
   publish_image k8s-wait-for "$k" "$K8S_WAIT_FOR_IMAGE" -layer "$BUSYBOX_LAYER" \
     -layer "$IMAGES/k8s-wait-for-layer-$k.tar" -entrypoint '["wait_for.sh"]' \
     -env PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin -env HOME=/root
+}
+
+# cmd_prepare: what up and images build that needs no running cluster (Debian packages,
+# the registry and CoreDNS binaries, the image layers, the shortener's Go builds), all
+# cached, so that make test can run it beside the Kubernetes build (build-kubernetes).
+cmd_prepare() {
+  [ "$(id -u)" = 0 ] || die "cluster.sh prepare needs root (it installs packages and runs debootstrap)"
+  mkdir -p "$STATE/logs"
+  install_packages
+  build_coredns
+  build_registry
+  build_imagebuild
+  pause_layer
+  PREPARE_ONLY=1
+  busybox_image
+  postgres_image
+  PREPARE_ONLY=
+  local out
+  out=$(mktemp -d)
+  (cd "$REPO" && IMAGEBUILD=$IMAGEBUILD IMAGE_TAG=$SHORTENER_TAG IMAGE_OUT=$out/oci hack/image.sh >/dev/null) ||
+    die "hack/image.sh failed (see above)"
+  rm -rf "$out"
+  say "prepared: packages, registry and CoreDNS binaries, image layers"
 }
 
 cmd_images() {

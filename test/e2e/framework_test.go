@@ -69,8 +69,12 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	pluginBin = filepath.Join(dir, "kubectl-initwait")
-	build := exec.Command("go", "build", "-o", pluginBin, "./cmd/kubectl-initwait")
+	// The release's build flags (hack/dist.sh, make build): the tests run the
+	// binary users get, and its packages compile once for make build, these
+	// tests and make dist alike.
+	build := exec.Command("go", "build", "-trimpath", "-o", pluginBin, "./cmd/kubectl-initwait")
 	build.Dir = repoRoot
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: building the plugin: %v\n%s", err, out)
 		return 1
