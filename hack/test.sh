@@ -59,8 +59,6 @@ unit() {
   timed "go vet (+ -tags e2e)" vet
   timed "gofmt" fmt_check
   timed "go test -race ./... (private PostgreSQL)" env INITWAIT_REQUIRE_DB=1 hack/with-postgres.sh go test -race -count=1 ./...
-  # The release's build flags: the e2e tests and make dist then only link.
-  timed "make build (release flags)" make --no-print-directory build
 }
 
 # setup_in_background: the cluster's set-up (setup_cluster) in a niced background job, so
@@ -161,7 +159,8 @@ e2e_tests() {
 e2e_run() {
   local log
   log=$(mktemp .cache/e2e-run.XXXXXX)
-  KUBECONFIG=$PWD/.cluster/kubeconfig INITWAIT_REQUIRE_CLUSTER=1 \
+  # INITWAIT_E2E_RACE: the tests build the plugin with -race (test/e2e/framework_test.go).
+  KUBECONFIG=$PWD/.cluster/kubeconfig INITWAIT_REQUIRE_CLUSTER=1 INITWAIT_E2E_RACE=1 \
     go test -race -count=1 -tags e2e -timeout 45m -v "$@" ./test/e2e/... 2>&1 | tee "$log" | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic|\s+\S+_test.go)' || true
   cat "$log" >>.cache/e2e.log
   grep -qE '^(FAIL|panic)' "$log" && { rm -f "$log"; echo "e2e failed: see .cache/e2e.log" >&2; return 1; }

@@ -69,17 +69,29 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	pluginBin = filepath.Join(dir, "kubectl-initwait")
-	// The release's build flags (hack/dist.sh, make build): the tests run the
-	// binary users get, and its packages compile once for make build, these
-	// tests and make dist alike.
-	build := exec.Command("go", "build", "-trimpath", "-o", pluginBin, "./cmd/kubectl-initwait")
+	build := exec.Command("go", pluginBuildArgs()...)
 	build.Dir = repoRoot
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if os.Getenv("INITWAIT_E2E_RACE") == "" {
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	}
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: building the plugin: %v\n%s", err, out)
 		return 1
 	}
 	return m.Run()
+}
+
+// pluginBuildArgs is how the tests build the plugin. make test sets
+// INITWAIT_E2E_RACE: the binary is built with -race, so a data race in any
+// run of the plugin fails its test (the race detector's exit status 66),
+// and it reuses the unit tests' -race compiles. Otherwise (make bench, a
+// plain go test) it gets the release's flags (hack/dist.sh, make build:
+// CGO off, -trimpath), so benchmarks measure the binary users install.
+func pluginBuildArgs() []string {
+	if os.Getenv("INITWAIT_E2E_RACE") != "" {
+		return []string{"build", "-race", "-o", pluginBin, "./cmd/kubectl-initwait"}
+	}
+	return []string{"build", "-trimpath", "-o", pluginBin, "./cmd/kubectl-initwait"}
 }
 
 // newNamespace creates a namespace for one test and deletes it when the test ends.
