@@ -116,8 +116,19 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 		}
 		all := strings.Join(p.Evidence, "\n")
 		for _, e := range tt.evidence {
+			// The exit code is evidence only while the status holds an ended
+			// instance. The kubelet's container GC counts a created, not yet
+			// running container as dead (kuberuntime_gc.go), so it can remove
+			// the last ended instance as the next is created; until that one
+			// ends (seconds under CI's load), the status has no exit code.
+			// toolverdict_test.go covers the verdict with and without one.
+			if (strings.Contains(e, "exits with code") || strings.Contains(e, "exit code")) && (p.Blocking == nil || p.Blocking.LastExitCode == nil) {
+				t.Logf("%s: no terminated instance in the status at this moment, so no exit code to cite: %+v", tt.pod, p.Blocking)
+				continue
+			}
 			if !strings.Contains(all, e) {
-				t.Errorf("%s: evidence lacks %q:\n%s", tt.pod, e, all)
+				b, _ := json.Marshal(p)
+				t.Errorf("%s: evidence lacks %q: %s", tt.pod, e, b)
 			}
 		}
 	}
