@@ -73,11 +73,38 @@ func waitRunning(t *testing.T, ns string, names ...string) {
 // contains verdict and the evidence each of evidence.
 func verdictOf(t *testing.T, ns, name string, wantCode int, verdict string, evidence ...string) diagnose.PodReport {
 	t.Helper()
+	p, code := podReport(t, ns, name)
+	return checkVerdict(t, name, p, code, wantCode, verdict, evidence...)
+}
+
+// crashVerdictOf is verdictOf for a crash-looping container: it diagnoses
+// again while the report caught an instance running (a shell that fails at
+// once still shows Running until the kubelet's next relist, a second or more
+// under load), since the verdict of a crash is about the instances that ended.
+func crashVerdictOf(t *testing.T, ns, name string, wantCode int, verdict string, evidence ...string) diagnose.PodReport {
+	t.Helper()
+	var p diagnose.PodReport
+	var code int
+	waitFor(t, time.Minute, name+"'s report between two instances", func(context.Context) (bool, error) {
+		p, code = podReport(t, ns, name)
+		return p.Blocking != nil && p.Blocking.State != "running", nil
+	})
+	return checkVerdict(t, name, p, code, wantCode, verdict, evidence...)
+}
+
+// podReport is diagnose -o json's report of pod name and the exit code.
+func podReport(t *testing.T, ns, name string) (diagnose.PodReport, int) {
+	t.Helper()
 	rep, code := diagJSON(t, "pod/"+name, "-n", ns)
 	if len(rep.Pods) != 1 {
 		t.Fatalf("%s: %d pods", name, len(rep.Pods))
 	}
-	p := rep.Pods[0]
+	return rep.Pods[0], code
+}
+
+// checkVerdict checks report p of pod name as verdictOf says.
+func checkVerdict(t *testing.T, name string, p diagnose.PodReport, code, wantCode int, verdict string, evidence ...string) diagnose.PodReport {
+	t.Helper()
 	all := strings.Join(p.Evidence, "\n")
 	if code != wantCode || !strings.Contains(p.Verdict, verdict) {
 		t.Errorf("%s: exit %d, verdict %q\n want exit %d and %q\n evidence:\n%s", name, code, p.Verdict, wantCode, verdict, all)
@@ -229,7 +256,7 @@ func TestDiagnoseWaitsScripts(t *testing.T) {
 		st, err := initState(ctx, ns, "unbalanced")
 		return err == nil && st != nil && st.LastTerminationState.Terminated != nil || st != nil && st.State.Terminated != nil, err
 	})
-	verdictOf(t, ns, "unbalanced", 1, "wait exits with code 2", "command: unparsable command (sh -c): 1:13: reached EOF without closing quote")
+	crashVerdictOf(t, ns, "unbalanced", 1, "wait exits with code 2", "command: unparsable command (sh -c): 1:13: reached EOF without closing quote")
 	verdictOf(t, ns, "twenty", 1, `init-07 waits for svc-7, but Service "svc-7" does not exist`, `init container "init-07" (8/20)`)
 
 	// The scan reads the ConfigMap's script too, and groups the pods.
