@@ -91,41 +91,33 @@ func TestDiagnoseToolsNotInImage(t *testing.T) {
 	}
 
 	image := "docker.io/library/busybox:1.37"
+	// crash: the pod crash-loops, so its report is taken while the status
+	// holds an ended instance (crashReport) and its exit code is evidence.
 	tests := []struct {
 		pod, verdict string
+		crash        bool
 		evidence     []string
 	}{
-		{"curl-loop", "wait: curl is not in image " + image + ", so this can never succeed",
+		{"curl-loop", "wait: curl is not in image " + image + ", so this can never succeed", false,
 			[]string{`its log says "sh: curl: not found"`, `once that is fixed, it would probe mysql:3306, but Service "mysql" does not exist in namespace "` + ns + `"`}},
-		{"dockerize", "wait: dockerize is not in image " + image + ", so this can never succeed",
+		{"dockerize", "wait: dockerize is not in image " + image + ", so this can never succeed", true,
 			[]string{`its log says "sh: dockerize: not found"`, `it exits with code 127, the shell's "command not found"`}},
-		{"entrypoint", "wait: /wait_for.sh is not in image " + image + ", so this can never succeed",
+		{"entrypoint", "wait: /wait_for.sh is not in image " + image + ", so this can never succeed", true,
 			[]string{"the container runtime cannot start it (", "exit code 128", `exec: "/wait_for.sh"`}},
-		{"nc-q", "wait: the probe command is broken in this image (nc: invalid option -- 'q'), so the loop cannot end even when mysql:3306 is up",
+		{"nc-q", "wait: the probe command is broken in this image (nc: invalid option -- 'q'), so the loop cannot end even when mysql:3306 is up", false,
 			[]string{"its log shows the probe's usage error", "the image's nc is BusyBox's", `once that is fixed, it would probe mysql:3306, but Service "mysql" does not exist`}},
 	}
 	for _, tt := range tests {
-		rep, code := diagJSON(t, "pod/"+tt.pod, "-n", ns)
-		if code != 1 || len(rep.Pods) != 1 {
-			t.Errorf("%s: exit %d, %d pods; want exit 1 and one pod", tt.pod, code, len(rep.Pods))
-			continue
+		report := podReport
+		if tt.crash {
+			report = crashReport
 		}
-		p := rep.Pods[0]
-		if p.Verdict != tt.verdict || p.Severity != diagnose.SeverityProblem {
-			t.Errorf("%s: verdict %q (%s),\n want %q", tt.pod, p.Verdict, p.Severity, tt.verdict)
+		p, code := report(t, ns, tt.pod)
+		if code != 1 || p.Verdict != tt.verdict || p.Severity != diagnose.SeverityProblem {
+			t.Errorf("%s: exit %d, verdict %q (%s),\n want exit 1 and %q", tt.pod, code, p.Verdict, p.Severity, tt.verdict)
 		}
 		all := strings.Join(p.Evidence, "\n")
 		for _, e := range tt.evidence {
-			// The exit code is evidence only while the status holds an ended
-			// instance. The kubelet's container GC counts a created, not yet
-			// running container as dead (kuberuntime_gc.go), so it can remove
-			// the last ended instance as the next is created; until that one
-			// ends (seconds under CI's load), the status has no exit code.
-			// toolverdict_test.go covers the verdict with and without one.
-			if (strings.Contains(e, "exits with code") || strings.Contains(e, "exit code")) && (p.Blocking == nil || p.Blocking.LastExitCode == nil) {
-				t.Logf("%s: no terminated instance in the status at this moment, so no exit code to cite: %+v", tt.pod, p.Blocking)
-				continue
-			}
 			if !strings.Contains(all, e) {
 				b, _ := json.Marshal(p)
 				t.Errorf("%s: evidence lacks %q: %s", tt.pod, e, b)

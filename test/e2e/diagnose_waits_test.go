@@ -77,19 +77,31 @@ func verdictOf(t *testing.T, ns, name string, wantCode int, verdict string, evid
 	return checkVerdict(t, name, p, code, wantCode, verdict, evidence...)
 }
 
-// crashVerdictOf is verdictOf for a crash-looping container: it diagnoses
-// again while the report caught an instance running (a shell that fails at
-// once still shows Running until the kubelet's next relist, a second or more
-// under load), since the verdict of a crash is about the instances that ended.
+// crashVerdictOf is verdictOf for a crash-looping container, from its
+// crashReport.
 func crashVerdictOf(t *testing.T, ns, name string, wantCode int, verdict string, evidence ...string) diagnose.PodReport {
+	t.Helper()
+	p, code := crashReport(t, ns, name)
+	return checkVerdict(t, name, p, code, wantCode, verdict, evidence...)
+}
+
+// crashReport is podReport of a crash-looping pod, diagnosed again until its
+// blocking container's status holds an ended instance and none running, which
+// is what a crash's verdict and its exit code are about. Between two instances
+// the status can hold neither: a shell that fails at once still shows Running
+// until the kubelet's next relist (a second or more under load), and the
+// kubelet's container GC counts a created, not yet running container as dead
+// (kuberuntime_gc.go), so it can remove the last ended instance as the next
+// is created.
+func crashReport(t *testing.T, ns, name string) (diagnose.PodReport, int) {
 	t.Helper()
 	var p diagnose.PodReport
 	var code int
-	waitFor(t, time.Minute, name+"'s report between two instances", func(context.Context) (bool, error) {
+	waitFor(t, time.Minute, name+"'s report with an ended instance and none running", func(context.Context) (bool, error) {
 		p, code = podReport(t, ns, name)
-		return p.Blocking != nil && p.Blocking.State != "running", nil
+		return p.Blocking != nil && p.Blocking.State != "running" && p.Blocking.LastExitCode != nil, nil
 	})
-	return checkVerdict(t, name, p, code, wantCode, verdict, evidence...)
+	return p, code
 }
 
 // podReport is diagnose -o json's report of pod name and the exit code.
